@@ -1,0 +1,94 @@
+"""Consent: what the job specialist and the mentor may see, as the candidate decides.
+
+Every answer is a new row (who, recipient, yes or no, text version, language,
+time), so the history is kept and a withdrawal is as easy as a yes. The latest
+row per recipient is the one in force; no row means no.
+
+`CONSENT_TEXT_VERSION` names the wording the candidate agreed to. Change it
+whenever the wording of `SHARED_WITH` changes (a test pins the two together).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.db import CONSENT_RECIPIENTS, iso, utcnow
+from bot.i18n import N_
+
+CONSENT_TEXT_VERSION = "2026-11-22"
+
+#: What each recipient sees when the candidate says yes: (key, icon, text).
+#: The keys name the kinds of data that later features share; they must check
+#: `allows(db, user_id, recipient)` before anything leaves the candidate.
+SHARED_WITH: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "specialist": (
+        ("interest_profile", "🎯", N_("The jobs and tasks you like (your picture cards)")),
+        ("vocabulary_progress", "📚", N_("How your word practice goes")),
+        ("plan_answers", "📅", N_("If you come to meetings and shifts")),
+        ("absence_notices", "🤒", N_("When you say you cannot come")),
+        ("questions", "❓", N_("Questions you send to them")),
+    ),
+    "mentor": (
+        ("first_name", "👋", N_("Your first name")),
+        ("workplace_words", "📚", N_("Which workplace words you practise")),
+        ("shifts", "📅", N_("Your shifts at the workplace")),
+    ),
+}
+
+#: Shown with every consent question: what is never shared, whatever the answer.
+NEVER_SHARED = N_("Nobody sees your health, your ID number or your money. Jobbvenn does not ask for them.")
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    recipient: str
+    granted: bool
+    text_version: str
+    language: str
+    recorded_at: str
+
+
+def record(
+    db: sqlite_utils.Database,
+    user_id: int,
+    recipient: str,
+    granted: bool,
+    language: str,
+    now: datetime | None = None,
+    text_version: str = CONSENT_TEXT_VERSION,
+) -> ConsentRecord:
+    if recipient not in CONSENT_RECIPIENTS:
+        raise ValueError(f"unknown consent recipient {recipient!r}")
+    recorded_at = iso(now or utcnow())
+    db.execute(
+        "INSERT INTO consents (user_id, recipient, granted, text_version, language, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [user_id, recipient, int(granted), text_version, language, recorded_at],
+    )
+    return ConsentRecord(recipient, granted, text_version, language, recorded_at)
+
+
+def history(db: sqlite_utils.Database, user_id: int) -> list[ConsentRecord]:
+    rows = db.query(
+        "SELECT recipient, granted, text_version, language, recorded_at FROM consents WHERE user_id = ? ORDER BY id",
+        [user_id],
+    )
+    return [ConsentRecord(r["recipient"], bool(r["granted"]), r["text_version"], r["language"], r["recorded_at"]) for r in rows]
+
+
+def current(db: sqlite_utils.Database, user_id: int) -> dict[str, ConsentRecord | None]:
+    """The answer in force for each recipient (None: never asked, which counts as no)."""
+    latest: dict[str, ConsentRecord | None] = {r: None for r in CONSENT_RECIPIENTS}
+    for rec in history(db, user_id):
+        latest[rec.recipient] = rec
+    return latest
+
+
+def allows(db: sqlite_utils.Database, user_id: int, recipient: str) -> bool:
+    row = db.execute(
+        "SELECT granted FROM consents WHERE user_id = ? AND recipient = ? ORDER BY id DESC LIMIT 1",
+        [user_id, recipient],
+    ).fetchone()
+    return bool(row and row[0])

@@ -1,0 +1,163 @@
+"""The database: connection settings, the schema and its numbered migrations.
+
+This module alone owns the schema. `open_database` applies every migration the
+file has not seen yet, so a fresh file and an older file both end at
+`SCHEMA_VERSION`. The applied version lives in SQLite's `PRAGMA user_version`.
+
+To change the schema, append a function to `MIGRATIONS`; never edit one that
+has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+ROLES = ("candidate", "specialist", "mentor", "admin")
+INVITATION_KINDS = ("admin", "specialist", "candidate", "mentor")
+CONSENT_RECIPIENTS = ("specialist", "mentor")
+
+
+class SchemaTooNewError(RuntimeError):
+    """The file was written by a newer Jobbvenn than this one."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """Timestamps are stored as ISO 8601 in UTC, to the second."""
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _migration_1_foundation(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,            -- the Telegram user id (= private chat id)
+            role TEXT NOT NULL CHECK (role IN {ROLES!r}),
+            first_name TEXT,
+            language TEXT,                     -- a code from content/languages.json
+            onboarding TEXT NOT NULL DEFAULT 'language',
+            pending_input TEXT,                -- what free text from this user means next
+            pending_data TEXT,                 -- JSON for that step
+            reachable INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE candidates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER UNIQUE REFERENCES users(id) ON DELETE SET NULL,
+            specialist_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            label TEXT NOT NULL,               -- the specialist's own name or case reference
+            language_hint TEXT,
+            created_at TEXT NOT NULL,
+            joined_at TEXT,
+            left_at TEXT
+        );
+        CREATE INDEX candidates_by_specialist ON candidates(specialist_id);
+        CREATE TABLE mentor_links (
+            mentor_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (mentor_id, candidate_id)
+        );
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            code_hash TEXT NOT NULL UNIQUE,    -- SHA-256 of the code; the code itself is never stored
+            kind TEXT NOT NULL CHECK (kind IN {INVITATION_KINDS!r}),
+            created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            used_by INTEGER REFERENCES users(id) ON DELETE SET NULL
+        );
+        CREATE TABLE consents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            recipient TEXT NOT NULL CHECK (recipient IN {CONSENT_RECIPIENTS!r}),
+            granted INTEGER NOT NULL CHECK (granted IN (0, 1)),
+            text_version TEXT NOT NULL,
+            language TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX consents_by_user ON consents(user_id, recipient, id);
+        """
+    )
+
+
+#: Migration N is MIGRATIONS[N - 1]. Append only.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1_foundation,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+    """Apply migrations up to `target`, each in its own transaction; return the new version."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"the database is at schema {current}, newer than this Jobbvenn ({SCHEMA_VERSION}); upgrade Jobbvenn"
+        )
+    for number in range(current + 1, target + 1):
+        with transaction(db):
+            MIGRATIONS[number - 1](db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return schema_version(db)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on error.
+
+    The connection is in autocommit mode, so every statement outside this block
+    commits on its own, and writes inside it land together or not at all.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def connect(path: Path | str, migrate_to: int | None = SCHEMA_VERSION) -> sqlite_utils.Database:
+    """Open the SQLite file in WAL mode with foreign keys on, and bring its schema up to date."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    if str(path) != ":memory:":
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+    if migrate_to is not None:
+        migrate(db, migrate_to)
+    return db
+
+
+def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )

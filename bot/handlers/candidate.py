@@ -1,0 +1,45 @@
+"""The candidate's main menu."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import invitations
+from bot.handlers.common import Context, require_role, send_menu, storage
+from bot.handlers.invite_links import send_invitation
+from bot.i18n import N_
+
+#: Features that later issues build; until then each says so plainly.
+COMING = {
+    "interests": N_("🎯 Picture cards about work you like are coming soon."),
+    "words": N_("📚 Word practice with pictures and sound is coming soon."),
+    "plan": N_("📅 Your plan with meetings and shifts is coming soon."),
+    "absence": N_(
+        "🤒 Soon you can tell your workplace here when you cannot come. "
+        "Until then: call or send an SMS to your workplace and your job specialist before work starts."
+    ),
+    "rules": N_("🧭 The rules of Norwegian working life are coming soon."),
+}
+
+
+async def candidate_button(update: Update, context: Context) -> None:
+    w = await require_role(update, context, "candidate")
+    if w is None:
+        return
+    action = update.callback_query.data.split(":", 1)[1]
+    if action == "invite_mentor":
+        code = await storage(context).run(invitations.invite_mentor, w.user.id)
+        await send_invitation(
+            context,
+            update.effective_chat.id,
+            code,
+            w.t("🤝 Send this link to your mentor at work, or show the QR code. It works once, for 14 days. Your mentor sees only what you allow in /privacy."),
+            w.t("🤝 For your mentor"),
+        )
+        await send_menu(update, context, w)
+    elif action in COMING:
+        await send_menu(update, context, w, w.t(COMING[action]))
+    else:
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)

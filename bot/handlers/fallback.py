@@ -1,0 +1,85 @@
+"""Everything the bot did not ask for: free text, stickers, files, voice, edits, unknown
+commands, old or forged buttons, and errors. Each gets a short, kind answer in the
+user's language and the menu; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+
+from bot import people
+from bot.handlers.common import Context, Who, send_menu, storage, who
+
+log = logging.getLogger(__name__)
+
+
+async def free_text(update: Update, context: Context) -> None:
+    w = await who(update, context)
+    if w.user is not None and w.user.pending_input == "candidate_label" and w.user.role == "specialist":
+        from bot.handlers.specialist import label_written
+
+        await label_written(update, context, w, update.effective_message.text)
+        return
+    await send_menu(update, context, w, w.t("🙂 I understand buttons best. Please tap a button."))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    w = await who(update, context)
+    await send_menu(update, context, w, w.t("🤔 I do not know that command. Please tap a button."))
+
+
+async def sticker(update: Update, context: Context) -> None:
+    w = await who(update, context)
+    await send_menu(update, context, w, w.t("🙂 Nice sticker! Please tap a button."))
+
+
+async def voice(update: Update, context: Context) -> None:
+    w = await who(update, context)
+    await send_menu(update, context, w, w.t("🎤 I cannot listen to voice messages here yet. Please tap a button."))
+
+
+async def other_message(update: Update, context: Context) -> None:
+    if update.effective_user is None or update.effective_chat is None or update.effective_chat.type != "private":
+        return  # channel posts, group service messages: not for us
+    w = await who(update, context)
+    await send_menu(update, context, w, w.t("📎 I cannot use this here. Please tap a button."))
+
+
+async def edited_message(update: Update, context: Context) -> None:
+    w = await who(update, context)
+    await send_menu(update, context, w, w.t("✏️ I only read new messages, not changed ones. Please send it again, or tap a button."))
+
+
+async def stale_button_reply(update: Update, context: Context, w: Who) -> None:
+    await send_menu(update, context, w, w.t("⌛ This button is old. Here is the menu."))
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button that matches no handler: from an older version, or forged."""
+    await update.callback_query.answer()
+    await stale_button_reply(update, context, await who(update, context))
+
+
+async def error_handler(update: object, context: Context) -> None:
+    """Log the error with its context; tell the user something went wrong, with the menu."""
+    user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden) and user_id is not None:
+        log.info("user %s blocked the bot; marked unreachable", user_id)
+        await storage(context).run(people.set_reachable, user_id, False)
+        return
+    log.error("error while handling update %s from user %s", update_id, user_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+    except TelegramError:
+        pass
+    try:
+        w = await who(update, context)
+        await send_menu(update, context, w, w.t("😕 Sorry, something went wrong. Please try again."))
+    except Exception:  # the database or Telegram itself is failing: logging is all we can do
+        log.exception("could not tell user %s about the error", user_id)

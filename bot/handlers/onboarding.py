@@ -1,0 +1,179 @@
+"""First contact: the invitation link, the language choice and the consent questions."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import consent, invitations, languages, people
+from bot.handlers.common import Context, Who, button, close_buttons, rows, send, send_menu, storage, who
+from bot.i18n import N_, Translator, translator
+from bot.people import ONBOARDING_DONE
+
+PROBLEM_TEXT = {
+    invitations.Problem.UNKNOWN: N_("🔗 This link does not work. Please ask for a new link."),
+    invitations.Problem.USED: N_("🔗 This link is already used. Each link works only once. Please ask for a new link."),
+    invitations.Problem.EXPIRED: N_("🔗 This link is too old. Links work for 14 days. Please ask for a new link."),
+    invitations.Problem.ROLE_CONFLICT: N_("🔗 You already use Jobbvenn, so this link is not for you. Nothing was changed."),
+    invitations.Problem.CANDIDATE_LEFT: N_("🔗 This link does not work any more. Nothing was changed."),
+}
+
+CONSENT_STEPS = ("consent_specialist", "consent_mentor")
+RECIPIENT_TITLE = {
+    "specialist": N_("🔒 What your job specialist can see"),
+    "mentor": N_("🔒 What your mentor at work can see"),
+}
+RECIPIENT_EXPLAIN = {
+    "specialist": N_(
+        "Your job specialist helps you find a job and keep it. "
+        "If you say yes, they can see the things on the list. Then they can help you better. "
+        "If you say no, they cannot see them. They still help you. "
+        "You can change your answer at any time with /privacy."
+    ),
+    "mentor": N_(
+        "A mentor is a colleague at your workplace. The mentor helps you learn the work. "
+        "You choose your mentor yourself, with a link from Jobbvenn. "
+        "If you say yes, your mentor can see the things on the list. "
+        "If you say no, your mentor sees nothing about you. "
+        "You can change your answer at any time with /privacy."
+    ),
+}
+
+
+async def start(update: Update, context: Context) -> None:
+    tg_user = update.effective_user
+    if context.args:
+        result = await storage(context).run(invitations.redeem, context.args[0][:128], tg_user.id, tg_user.first_name)
+        w = await who(update, context)
+        if not result.ok:
+            if w.user is not None:
+                await send_menu(update, context, w, w.t(PROBLEM_TEXT[result.problem]))
+            else:
+                await send(update, context, w.t(PROBLEM_TEXT[result.problem]))
+            return
+        if result.new_user:
+            hint = None
+            if result.kind == "candidate":
+                cand = await storage(context).run(people.get_candidate, result.candidate_id)
+                hint = cand.language_hint if cand else None
+            await ask_language(update, context, w, hint)
+            return
+        # An existing mentor opened another candidate's mentor link.
+        await send_menu(update, context, w, w.t("🤝 Done. You are now a mentor for one more candidate."))
+        return
+    await send_menu(update, context, await who(update, context))
+
+
+async def language_command(update: Update, context: Context) -> None:
+    w = await who(update, context)
+    if w.user is None:
+        await send_menu(update, context, w)
+        return
+    await ask_language(update, context, w)
+
+
+async def ask_language(update: Update, context: Context, w: Who, hint: str | None = None) -> None:
+    """Language buttons, each in its own script; the likely choice first, with a tick."""
+    first = [c for c in (w.user.language if w.user else None, languages.from_telegram(update.effective_user.language_code), hint) if c]
+    order = list(dict.fromkeys(first + list(languages.codes())))
+    buttons = []
+    for code in order:
+        lang = languages.get(code)
+        label = f"✅ {lang.native}" if first and code == first[0] else lang.native
+        buttons.append(InlineKeyboardButton(label, callback_data=f"lang:{code}"))
+    t = translator(first[0]) if first else w.t
+    await send(update, context, "🌐 " + t("Choose your language."), InlineKeyboardMarkup(rows(buttons)))
+
+
+async def language_chosen(update: Update, context: Context) -> None:
+    query = update.callback_query
+    await query.answer()
+    code = query.data.split(":", 1)[1]
+    w = await who(update, context)
+    if w.user is None or not languages.is_supported(code):
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+        return
+    await storage(context).run(people.set_language, w.user.id, code)
+    await close_buttons(update, "🌐 " + languages.get(code).native)
+    w = await who(update, context)
+    if w.user.onboarding == "language":
+        if w.user.role == "candidate":
+            await storage(context).run(people.set_onboarding, w.user.id, CONSENT_STEPS[0])
+            await ask_consent(update, context, w.t, "specialist")
+        else:
+            await storage(context).run(people.set_onboarding, w.user.id, ONBOARDING_DONE)
+            w = await who(update, context)
+            await send_menu(update, context, w, w.t("👋 Welcome to Jobbvenn!"))
+        return
+    await send_menu(update, context, w, w.t("✅ Language changed."))
+
+
+def consent_text(t: Translator, recipient: str) -> str:
+    lines = [t(RECIPIENT_TITLE[recipient]), ""]
+    lines += [f"{icon} {t(text)}" for _, icon, text in consent.SHARED_WITH[recipient]]
+    lines += ["", "🛡 " + t(consent.NEVER_SHARED)]
+    return "\n".join(lines)
+
+
+def consent_buttons(t: Translator, recipient: str, prefix: str = "consent") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(t, f"{prefix}:{recipient}:yes", "✅", N_("Yes, OK")), button(t, f"{prefix}:{recipient}:no", "❌", N_("No"))],
+            [button(t, f"{prefix}:{recipient}:explain", "🔁", N_("Explain again"))],
+        ]
+    )
+
+
+async def ask_consent(update: Update, context: Context, t: Translator, recipient: str) -> None:
+    text = consent_text(t, recipient) + "\n\n" + t("Is this OK for you?")
+    await send(update, context, text, consent_buttons(t, recipient))
+
+
+async def resume_onboarding(update: Update, context: Context, w: Who) -> None:
+    """Ask again whatever the user has not answered yet."""
+    if w.user.onboarding == "language" or not w.user.language:
+        await ask_language(update, context, w)
+    elif w.user.onboarding in CONSENT_STEPS:
+        await ask_consent(update, context, w.t, w.user.onboarding.removeprefix("consent_"))
+    else:
+        await storage(context).run(people.set_onboarding, w.user.id, ONBOARDING_DONE)
+        await send_menu(update, context, await who(update, context))
+
+
+async def consent_answered(update: Update, context: Context) -> None:
+    """A yes, no or "explain again" during onboarding. Outside onboarding these buttons
+    are old: the choice is made in /privacy instead."""
+    query = update.callback_query
+    await query.answer()
+    w = await who(update, context)
+    _, recipient, answer = (query.data.split(":") + ["", ""])[:3]
+    step = f"consent_{recipient}"
+    if w.user is None or w.user.role != "candidate" or w.user.onboarding != step or answer not in ("yes", "no", "explain"):
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+        return
+    t = w.t
+    if answer == "explain":
+        await close_buttons(update)
+        await send(update, context, "🔁 " + t(RECIPIENT_EXPLAIN[recipient]), consent_buttons(t, recipient))
+        return
+    granted = answer == "yes"
+    await storage(context).run(consent.record, w.user.id, recipient, granted, t.code)
+    await close_buttons(update)
+    await send(update, context, saved_text(t, recipient, granted))
+    next_index = CONSENT_STEPS.index(step) + 1
+    if next_index < len(CONSENT_STEPS):
+        next_step = CONSENT_STEPS[next_index]
+        await storage(context).run(people.set_onboarding, w.user.id, next_step)
+        await ask_consent(update, context, t, next_step.removeprefix("consent_"))
+    else:
+        await storage(context).run(people.set_onboarding, w.user.id, ONBOARDING_DONE)
+        await send_menu(update, context, await who(update, context), t("👋 Welcome to Jobbvenn! You can change your answers with /privacy."))
+
+
+def saved_text(t: Translator, recipient: str, granted: bool) -> str:
+    if recipient == "specialist":
+        return t("✅ Saved: your job specialist can see this.") if granted else t("❌ Saved: your job specialist cannot see this.")
+    return t("✅ Saved: your mentor can see this.") if granted else t("❌ Saved: your mentor cannot see this.")

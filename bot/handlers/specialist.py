@@ -1,0 +1,128 @@
+"""The job specialist: invite candidates and see the caseload."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import consent, invitations, languages, people
+from bot.handlers.common import Context, Who, button, home_button, require_role, rows, send, send_menu, storage, who
+from bot.handlers.invite_links import send_invitation
+from bot.i18n import N_, Translator
+
+MAX_LABEL = 60
+STATUS_ICON = {"invited": "⏳", "joined": "✅", "left": "👋"}
+STATUS_TEXT = {"invited": N_("invited, not joined yet"), "joined": N_("joined"), "left": N_("left, data deleted")}
+# A Norwegian national identity number (fødselsnummer / D-number) has 11 digits.
+_ID_NUMBER = re.compile(r"\d{6}\s?\d{5}")
+
+
+async def specialist_button(update: Update, context: Context) -> None:
+    w = await require_role(update, context, "specialist")
+    if w is None:
+        return
+    parts = update.callback_query.data.split(":")
+    action = parts[1]
+    if action == "new":
+        await storage(context).run(people.set_pending, w.user.id, "candidate_label")
+        await send(
+            update, context,
+            w.t("✍️ Write the candidate's name or your case reference. Do not write ID numbers."),
+            InlineKeyboardMarkup([[home_button(w.t)]]),
+        )
+    elif action == "hint" and len(parts) == 3:
+        await language_hint_chosen(update, context, w, parts[2])
+    elif action == "caseload":
+        await show_caseload(update, context, w)
+    elif action == "cand" and len(parts) >= 3 and parts[2].isdigit():
+        await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
+    else:
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+
+
+async def label_written(update: Update, context: Context, w: Who, text: str) -> None:
+    """The specialist's free text while a new invitation waits for a name."""
+    label = " ".join(text.split())
+    if _ID_NUMBER.search(label):
+        await send(update, context, w.t("⚠️ Please do not write ID numbers. Write a name or your own case reference."))
+        return
+    if not label or len(label) > MAX_LABEL:
+        await send(update, context, w.t("⚠️ Please write a name or case reference of at most {n} characters.", n=MAX_LABEL))
+        return
+    await storage(context).run(people.set_pending, w.user.id, "candidate_hint", {"label": label})
+    buttons = [InlineKeyboardButton(l.native, callback_data=f"spec:hint:{l.code}") for l in languages.all_languages()]
+    buttons.append(button(w.t, "spec:hint:-", "❔", N_("I don't know")))
+    await send(update, context, w.t("🌐 Which language does the candidate read best?"), InlineKeyboardMarkup(rows(buttons)))
+
+
+async def language_hint_chosen(update: Update, context: Context, w: Who, code: str) -> None:
+    label = w.user.pending_data.get("label")
+    if w.user.pending_input != "candidate_hint" or not label or (code != "-" and not languages.is_supported(code)):
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+        return
+    hint = None if code == "-" else code
+    _, invite_code = await storage(context).run(invitations.invite_candidate, w.user.id, label, hint)
+    await storage(context).run(people.set_pending, w.user.id, None)
+    await send_invitation(
+        context,
+        update.effective_chat.id,
+        invite_code,
+        w.t("✅ The invitation for {label} is ready. Send the link to the candidate, or show the QR code. It works once, for 14 days.", label=w.t.isolate(label)),
+        w.t.isolate(label),
+    )
+    await send_menu(update, context, await who(update, context))
+
+
+def candidate_line(t: Translator, c: people.Candidate) -> str:
+    return f"{STATUS_ICON[c.status]} {t.isolate(c.label)}: {t(STATUS_TEXT[c.status])}"
+
+
+async def show_caseload(update: Update, context: Context, w: Who) -> None:
+    t = w.t
+    caseload = await storage(context).run(people.caseload, w.user.id)
+    if not caseload:
+        await send_menu(update, context, w, t("👥 You have no candidates yet. Tap ➕ to invite one."))
+        return
+    text = t("👥 Your candidates: {n}", n=len(caseload)) + "\n\n" + "\n".join(candidate_line(t, c) for c in caseload)
+    buttons = [
+        InlineKeyboardButton(f"{STATUS_ICON[c.status]} {c.label}"[:60], callback_data=f"spec:cand:{c.id}") for c in caseload[:30]
+    ]
+    await send(update, context, text, InlineKeyboardMarkup(rows(buttons) + [[home_button(t)]]))
+
+
+async def show_candidate(update: Update, context: Context, w: Who, candidate_id: int, relink: bool = False) -> None:
+    """One candidate, only if they are in this specialist's caseload: buttons can be forged."""
+    t = w.t
+    cand = await storage(context).run(people.specialist_candidate, w.user.id, candidate_id)
+    if cand is None:
+        await send_menu(update, context, w, t("This button is not for you."))
+        return
+    if relink:
+        code = await storage(context).run(invitations.reinvite_candidate, w.user.id, candidate_id)
+        if code is None:
+            await send_menu(update, context, w, t("This candidate has already joined or left."))
+            return
+        await send_invitation(
+            context, update.effective_chat.id, code,
+            t("✅ A new link for {label}. The old link no longer works.", label=t.isolate(cand.label)),
+            t.isolate(cand.label),
+        )
+        await send_menu(update, context, w)
+        return
+    lines = [candidate_line(t, cand)]
+    if cand.status == "joined":
+        user = await storage(context).run(people.get_user, cand.user_id)
+        answers = await storage(context).run(consent.current, cand.user_id)
+        lines.append(t("Language: {language}", language=languages.get(user.language).native if user.language else "-"))
+        shares = bool(answers["specialist"] and answers["specialist"].granted)
+        lines.append(t("Shares with you: {answer}", answer=t("yes") if shares else t("no")))
+    buttons = []
+    if cand.status == "invited":
+        buttons.append(button(t, f"spec:cand:{cand.id}:relink", "🔁", N_("New link")))
+    buttons += [button(t, "spec:caseload", "👥", N_("My candidates")), home_button(t)]
+    await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))

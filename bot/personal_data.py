@@ -1,0 +1,82 @@
+"""What Jobbvenn stores about a person: the export behind /mydata and the erasure behind /delete."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot import consent, people
+from bot.db import iso, transaction, utcnow
+
+
+def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
+    """Everything stored about this user, as plain data (None for an unknown user)."""
+    user = people.get_user(db, user_id)
+    if user is None:
+        return None
+    data: dict = {
+        "user": {
+            "telegram_id": user.id,
+            "role": user.role,
+            "first_name": user.first_name,
+            "language": user.language,
+            "joined": user.created_at,
+            "reachable": user.reachable,
+        },
+    }
+    candidate = people.candidate_of_user(db, user_id)
+    if candidate is not None:
+        data["candidate"] = {
+            "name_or_reference_given_by_specialist": candidate.label,
+            "language_hint": candidate.language_hint,
+            "invited": candidate.created_at,
+            "joined": candidate.joined_at,
+            "has_job_specialist": candidate.specialist_id is not None,
+            "mentors": len(people.mentors_of(db, candidate.id)),
+        }
+        data["consents"] = [asdict(r) for r in consent.history(db, user_id)]
+    if user.role == "specialist":
+        data["caseload"] = [
+            {"name_or_reference": c.label, "status": c.status, "invited": c.created_at} for c in people.caseload(db, user_id)
+        ]
+    if user.role == "mentor":
+        data["mentor_for"] = len(people.mentees(db, user_id))
+    data["invitations_created"] = [
+        dict(r)
+        for r in db.query(
+            "SELECT kind, created_at, expires_at, used_at IS NOT NULL AS used FROM invitations WHERE created_by = ?",
+            [user_id],
+        )
+    ]
+    return data
+
+
+@dataclass(frozen=True)
+class Erasure:
+    role: str
+    specialist_id: int | None = None  # whom to tell that a candidate left
+    candidate_label: str | None = None
+
+
+def erase(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) -> Erasure | None:
+    """Delete the user's personal data. For a candidate, the specialist keeps only their own
+    label for the case and the date the candidate left."""
+    user = people.get_user(db, user_id)
+    if user is None:
+        return None
+    candidate = people.candidate_of_user(db, user_id)
+    with transaction(db):
+        if candidate is not None:
+            db.execute(
+                "UPDATE candidates SET user_id = NULL, language_hint = NULL, left_at = ? WHERE id = ?",
+                [iso(now or utcnow()), candidate.id],
+            )
+            db.execute("DELETE FROM mentor_links WHERE candidate_id = ?", [candidate.id])
+            db.execute("DELETE FROM invitations WHERE candidate_id = ? AND kind = 'mentor'", [candidate.id])
+        db.execute("DELETE FROM invitations WHERE created_by = ? AND used_at IS NULL", [user_id])
+        db.execute("DELETE FROM users WHERE id = ?", [user_id])  # consents and mentor links cascade
+    if candidate is not None:
+        return Erasure(user.role, candidate.specialist_id, candidate.label)
+    return Erasure(user.role)

@@ -1,0 +1,154 @@
+"""Builds the python-telegram-bot Application: settings, handlers, start-up work.
+
+The handlers themselves live in bot/handlers/; this module only wires them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import db, languages
+from bot.config import Config
+from bot.handlers import admin, candidate, common, fallback, mentor, onboarding, privacy, specialist
+from bot.i18n import N_, translator
+from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+#: The commands shown in Telegram's menu, in every language.
+COMMANDS = (
+    ("menu", N_("Main menu")),
+    ("language", N_("Change language")),
+    ("privacy", N_("Who sees what")),
+    ("mydata", N_("See my data")),
+    ("delete", N_("Delete my data")),
+    ("help", N_("Help")),
+)
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Handles many chats at once, but one update at a time per chat, in order.
+
+    `on_done(update)` is called after each update, handled or failed; the local
+    chat and the tests use it to know when the bot has finished answering.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64, on_done: Callable[[object], Any] | None = None):
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self.on_done = on_done
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = chat.id if chat else 0
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and self._locks.get(key) is lock:
+                del self._locks[key]
+            if self.on_done is not None:
+                self.on_done(update)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def build_application(
+    config: Config,
+    storage: Storage | None = None,
+    on_update_done: Callable[[object], Any] | None = None,
+) -> Application:
+    """The bot, ready for `run_polling()` or for manual start in tests and the local chat."""
+    if config.token is None:
+        raise ValueError("a bot token is needed to build the application")
+    storage = storage or Storage(config.db_path)
+    application = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(on_done=on_update_done))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["storage"] = storage
+    application.bot_data["config"] = config
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    add = application.add_handler
+    # Edited messages first: every other handler would otherwise see them as new.
+    add(MessageHandler(filters.UpdateType.EDITED, fallback.edited_message))
+
+    add(CommandHandler("start", onboarding.start))
+    add(CommandHandler("language", onboarding.language_command))
+    add(CommandHandler(["menu", "meny"], common.menu_command))
+    add(CommandHandler("help", common.help_command))
+    add(CommandHandler("privacy", privacy.privacy_command))
+    add(CommandHandler("mydata", privacy.mydata_command))
+    add(CommandHandler("delete", privacy.delete_command))
+
+    add(CallbackQueryHandler(onboarding.language_chosen, pattern=r"^lang:"))
+    add(CallbackQueryHandler(onboarding.consent_answered, pattern=r"^consent:"))
+    add(CallbackQueryHandler(privacy.privacy_button, pattern=r"^privacy:"))
+    add(CallbackQueryHandler(privacy.delete_button, pattern=r"^delete:"))
+    add(CallbackQueryHandler(common.menu_button, pattern=r"^menu:"))
+    add(CallbackQueryHandler(candidate.candidate_button, pattern=r"^cand-menu:"))
+    add(CallbackQueryHandler(specialist.specialist_button, pattern=r"^spec:"))
+    add(CallbackQueryHandler(mentor.mentor_button, pattern=r"^mentor:"))
+    add(CallbackQueryHandler(admin.admin_button, pattern=r"^admin:"))
+    add(CallbackQueryHandler(fallback.stale_button))
+
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.free_text))
+    add(MessageHandler(filters.COMMAND, fallback.unknown_command))
+    add(MessageHandler(filters.Sticker.ALL, fallback.sticker))
+    add(MessageHandler(filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE, fallback.voice))
+    add(MessageHandler(filters.ALL, fallback.other_message))
+
+    application.add_error_handler(fallback.error_handler)
+
+
+async def _post_init(application: Application) -> None:
+    storage: Storage = application.bot_data["storage"]
+    await storage.run(db.set_meta, "bot_username", application.bot.username)
+    await set_commands(application)
+    log.info("Jobbvenn is running as @%s", application.bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:
+    application.bot_data["storage"].close()
+
+
+async def set_commands(application: Application) -> None:
+    """Command descriptions in every language Telegram lets us name (two-letter codes)."""
+    base = translator(languages.base_language())
+    await application.bot.set_my_commands([BotCommand(c, base(d)) for c, d in COMMANDS])
+    for lang in languages.all_languages():
+        t = translator(lang.code)
+        for code in lang.telegram:
+            if len(code) == 2:
+                await application.bot.set_my_commands([BotCommand(c, t(d)) for c, d in COMMANDS], language_code=code)

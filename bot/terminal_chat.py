@@ -1,0 +1,212 @@
+"""`jobbvenn chat`: the real bot, on the built-in local Bot API server, in a terminal.
+
+You type as one of three people (a job specialist, a candidate, a mentor) and
+switch between them; the bot's buttons are listed with numbers, and pictures and
+files it sends are saved to a folder. No token and no network are needed; data
+goes to the same SQLite file as `jobbvenn run` would use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import Update
+
+from bot import invitations, people
+from bot.config import Config
+from bot.local_bot_api import LOCAL_TOKEN, ChatMessage, LocalBotApi
+from bot.storage import Storage
+from bot.telegram_app import build_application
+
+LINK_RE = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    user_id: int
+    name: str
+    language_code: str
+    who: str
+
+
+PERSONAS = {
+    p.key: p
+    for p in (
+        Persona("sara", 7001, "Sara", "nb", "job specialist"),
+        Persona("alina", 7002, "Alina", "fa", "candidate"),
+        Persona("ola", 7003, "Ola", "nb", "mentor at the shop"),
+    )
+}
+
+HELP = """Type a message and press Enter, or a number to tap that button.
+  :as sara | alina | ola   switch person (job specialist, candidate, mentor)
+  :open                    open the last invitation link the bot showed
+  :who                     who you are now
+  :help                    this text
+  :quit                    leave (Ctrl-D works too)"""
+
+
+class TerminalChat:
+    def __init__(self, server: LocalBotApi, files_dir: Path, out=sys.stdout):
+        self.server = server
+        self.files_dir = files_dir
+        self.out = out
+        self.current = PERSONAS["sara"]
+        self.buttons: dict[int, tuple[ChatMessage, str]] = {}
+        self.last_link: str | None = None
+        self._done: dict[int, asyncio.Event] = {}
+        server.listeners.append(self.on_bot_event)
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    # -- what the bot sends --------------------------------------------------------
+
+    def on_bot_event(self, event: str, message: ChatMessage) -> None:
+        if event == "deleted":
+            return
+        person = next((p for p in PERSONAS.values() if p.user_id == message.chat_id), None)
+        name = person.name if person else str(message.chat_id)
+        heading = f"Jobbvenn → {name}" + (" (changed)" if event == "edited" else "") + ":"
+        self.print(heading)
+        if message.text:
+            for line in message.text.splitlines():
+                self.print(f"  {line}")
+            found = LINK_RE.findall(message.text)
+            if found:
+                self.last_link = found[-1]
+        if message.file_id:
+            path = self.save_file(message)
+            self.print(f"  [{message.kind} saved: {path}]")
+        if message.buttons and message.chat_id == self.current.user_id:
+            self.buttons = {}
+            labels = []
+            for number, label in enumerate(message.button_texts(), start=1):
+                self.buttons[number] = (message, label)
+                labels.append(f"[{number}] {label}")
+            self.print("  " + "   ".join(labels))
+        self.print()
+
+    def save_file(self, message: ChatMessage) -> Path:
+        stored = self.server.files[message.file_id]
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        suffix = {"photo": ".png", "voice": ".ogg"}.get(message.kind, "")
+        name = message.file_name or f"{message.kind}-{message.message_id}{suffix}"
+        path = self.files_dir / f"{message.message_id}-{Path(name).name}"
+        path.write_bytes(stored.data)
+        return path
+
+    # -- what the person types ---------------------------------------------------------
+
+    def update_done(self, update: object) -> None:
+        if isinstance(update, Update) and update.update_id in self._done:
+            self._done[update.update_id].set()
+
+    async def send_and_wait(self, update_id: int) -> None:
+        event = self._done.setdefault(update_id, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), timeout=30)
+        finally:
+            self._done.pop(update_id, None)
+
+    def user(self):
+        p = self.current
+        return self.server.user(p.user_id, p.name, p.language_code)
+
+    async def handle_line(self, line: str) -> bool:
+        """Act on one typed line; False means quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in (":quit", ":q", ":exit"):
+            return False
+        if line == ":help":
+            self.print(HELP)
+        elif line == ":who":
+            self.print(f"You are {self.current.name} ({self.current.who}).")
+        elif line.startswith(":as"):
+            key = line[3:].strip().lower()
+            if key not in PERSONAS:
+                self.print(f"Choose one of: {', '.join(PERSONAS)}")
+            else:
+                self.current = PERSONAS[key]
+                self.buttons = {}
+                self.print(f"You are now {self.current.name} ({self.current.who}).")
+        elif line == ":open":
+            if self.last_link is None:
+                self.print("No invitation link yet.")
+            else:
+                self.print(f"{self.current.name} opens the link.")
+                await self.send_and_wait(self.user().send_text(f"/start {self.last_link}"))
+        elif line.isdigit() and int(line) in self.buttons:
+            message, label = self.buttons[int(line)]
+            self.print(f"{self.current.name} taps: {label}")
+            await self.send_and_wait(self.user().press(message, label))
+        else:
+            await self.send_and_wait(self.user().send_text(line))
+        return True
+
+
+async def _ensure_demo_specialist(storage: Storage) -> str | None:
+    """On a database without Sara, make a specialist invitation for her to open."""
+    sara = PERSONAS["sara"]
+    if await storage.run(people.get_user, sara.user_id) is not None:
+        return None
+    return await storage.run(invitations.create, "specialist")
+
+
+async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files", stdin=None, out=sys.stdout) -> int:
+    stdin = stdin or sys.stdin
+    server = LocalBotApi()
+    await server.start()
+    chat_config = Config(
+        token=LOCAL_TOKEN,
+        base_url=server.base_url,
+        base_file_url=server.base_file_url,
+        db_path=config.db_path,
+        http_host=config.http_host,
+        http_port=config.http_port,
+        timezone=config.timezone,
+    )
+    storage = Storage(config.db_path)
+    chat = TerminalChat(server, Path(files_dir), out)
+    application = build_application(chat_config, storage, on_update_done=chat.update_done)
+    await application.initialize()
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=5)
+    chat.print(f"Jobbvenn, local chat: the real bot on a built-in Bot API server (data in {config.db_path}).")
+    chat.print(HELP)
+    chat.print()
+    interactive = stdin.isatty()
+    try:
+        code = await _ensure_demo_specialist(storage)
+        if code:
+            chat.print("Sara, a job specialist, opens her invitation link:")
+            await chat.send_and_wait(chat.user().send_text(f"/start {code}"))
+        else:
+            chat.print(f"Welcome back. You are {chat.current.name} ({chat.current.who}).")
+            await chat.send_and_wait(chat.user().send_text("/menu"))
+        while True:
+            if interactive:
+                print(f"{chat.current.name}> ", end="", file=out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                chat.print(f"{chat.current.name}> {line.rstrip()}")
+            if not await chat.handle_line(line):
+                break
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        await server.stop()
+    chat.print("Bye.")
+    return 0
