@@ -5,7 +5,7 @@ time), so the history is kept and a withdrawal is as easy as a yes. The latest
 row per recipient is the one in force; no row means no.
 
 `CONSENT_TEXT_VERSION` names the wording the candidate agreed to. Change it
-whenever the wording of `SHARED_WITH` changes (a test pins the two together).
+whenever the wording of `SHARED_WITH`, `TITLE`, `EXPLANATION` or `NEVER_SHARED` changes (a test pins them together).
 """
 
 from __future__ import annotations
@@ -35,6 +35,27 @@ SHARED_WITH: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("first_name", "👋", N_("Your first name")),
         ("workplace_words", "📚", N_("Which workplace words you practise")),
         ("shifts", "📅", N_("Your shifts at the workplace")),
+    ),
+}
+
+#: The heading of each consent question, and the longer words behind "explain again".
+TITLE = {
+    "specialist": N_("🔒 What your job specialist can see"),
+    "mentor": N_("🔒 What your mentor at work can see"),
+}
+EXPLANATION = {
+    "specialist": N_(
+        "Your job specialist helps you find a job and keep it. "
+        "If you say yes, they can see the things on the list. Then they can help you better. "
+        "If you say no, they cannot see them. They still help you. "
+        "You can change your answer at any time with /privacy."
+    ),
+    "mentor": N_(
+        "A mentor is a colleague at your workplace. The mentor helps you learn the work. "
+        "You choose your mentor yourself, with a link from Jobbvenn. "
+        "If you say yes, your mentor can see the things on the list. "
+        "If you say no, your mentor sees nothing about you. "
+        "You can change your answer at any time with /privacy."
     ),
 }
 

@@ -36,8 +36,22 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one: unlike executescript(), this stays inside the
+    migration's transaction, so a failed migration leaves nothing behind."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:60]}")
+
+
 def _migration_1_foundation(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    _run_script(
+        db,
         f"""
         CREATE TABLE meta (
             key TEXT PRIMARY KEY,
@@ -107,12 +121,14 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
-    """Apply migrations up to `target`, each in its own transaction; return the new version."""
+def migrate(db: sqlite_utils.Database, target: int | None = None) -> int:
+    """Apply migrations up to `target` (default: all), each in its own transaction; return the new version."""
+    latest = len(MIGRATIONS)
+    target = latest if target is None else target
     current = schema_version(db)
-    if current > SCHEMA_VERSION:
+    if current > latest:
         raise SchemaTooNewError(
-            f"the database is at schema {current}, newer than this Jobbvenn ({SCHEMA_VERSION}); upgrade Jobbvenn"
+            f"the database is at schema {current}, newer than this Jobbvenn ({latest}); upgrade Jobbvenn"
         )
     for number in range(current + 1, target + 1):
         with transaction(db):
@@ -137,8 +153,12 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     db.execute("COMMIT")
 
 
-def connect(path: Path | str, migrate_to: int | None = SCHEMA_VERSION) -> sqlite_utils.Database:
-    """Open the SQLite file in WAL mode with foreign keys on, and bring its schema up to date."""
+_LATEST = object()
+
+
+def connect(path: Path | str, migrate_to: int | None | object = _LATEST) -> sqlite_utils.Database:
+    """Open the SQLite file in WAL mode with foreign keys on, and bring its schema up to date
+    (or up to `migrate_to`; None leaves it as it is)."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
@@ -147,7 +167,7 @@ def connect(path: Path | str, migrate_to: int | None = SCHEMA_VERSION) -> sqlite
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
     if migrate_to is not None:
-        migrate(db, migrate_to)
+        migrate(db, None if migrate_to is _LATEST else migrate_to)
     return db
 
 

@@ -527,7 +527,8 @@ class LocalBotApi:
             described.update(file_name=filename or "file", mime_type=stored.mime_type)
         else:
             described.update(duration=int(params.get("duration") or 1), mime_type=stored.mime_type)
-        return self._deliver(params, kind, text=caption, extra={kind: described}, file=stored, file_name=filename)
+        file_name = filename if kind in ("document", "audio") else None
+        return self._deliver(params, kind, text=caption, extra={kind: described}, file=stored, file_name=file_name)
 
     def _deliver(
         self, params: dict, kind: str, text: str | None = None, extra: dict | None = None,

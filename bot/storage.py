@@ -25,6 +25,7 @@ T = TypeVar("T")
 class Storage:
     def __init__(self, path: Path | str):
         self.path = path
+        self._closed = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobbvenn-db")
         # The connection is made in the worker thread and used only there.
         self._db: sqlite_utils.Database = self._executor.submit(database.connect, path).result()
@@ -39,5 +40,8 @@ class Storage:
         return self._executor.submit(fn, self._db, *args, **kwargs).result()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._executor.submit(self._db.close).result()
         self._executor.shutdown(wait=True)

@@ -132,6 +132,26 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(fallback.error_handler)
 
 
+async def run_in_loop(application: Application, poll_timeout: int = 10) -> None:
+    """Start polling inside an event loop that someone else runs (the local chat, the tests).
+
+    `run_polling()` does the same for `jobbvenn run`, calling the same start-up hook.
+    """
+    await application.initialize()
+    await _post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+
+
+async def stop_in_loop(application: Application) -> None:
+    if application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    await _post_shutdown(application)
+
+
 async def _post_init(application: Application) -> None:
     storage: Storage = application.bot_data["storage"]
     await storage.run(db.set_meta, "bot_username", application.bot.username)

@@ -20,7 +20,7 @@ from bot import invitations, people
 from bot.config import Config
 from bot.local_bot_api import LOCAL_TOKEN, ChatMessage, LocalBotApi
 from bot.storage import Storage
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, run_in_loop, stop_in_loop
 
 LINK_RE = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
 
@@ -95,8 +95,10 @@ class TerminalChat:
     def save_file(self, message: ChatMessage) -> Path:
         stored = self.server.files[message.file_id]
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        suffix = {"photo": ".png", "voice": ".ogg"}.get(message.kind, "")
-        name = message.file_name or f"{message.kind}-{message.message_id}{suffix}"
+        if message.kind == "document" and message.file_name:
+            name = message.file_name
+        else:
+            name = f"{message.kind}-{message.message_id}{_suffix(stored.data)}"
         path = self.files_dir / f"{message.message_id}-{Path(name).name}"
         path.write_bytes(stored.data)
         return path
@@ -152,6 +154,13 @@ class TerminalChat:
         return True
 
 
+def _suffix(data: bytes) -> str:
+    for magic, suffix in ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"OggS", ".ogg"), (b"RIFF", ".webp")):
+        if data.startswith(magic):
+            return suffix
+    return ".bin"
+
+
 async def _ensure_demo_specialist(storage: Storage) -> str | None:
     """On a database without Sara, make a specialist invitation for her to open."""
     sara = PERSONAS["sara"]
@@ -176,9 +185,7 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
     storage = Storage(config.db_path)
     chat = TerminalChat(server, Path(files_dir), out)
     application = build_application(chat_config, storage, on_update_done=chat.update_done)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=5)
+    await run_in_loop(application, poll_timeout=5)
     chat.print(f"Jobbvenn, local chat: the real bot on a built-in Bot API server (data in {config.db_path}).")
     chat.print(HELP)
     chat.print()
@@ -204,9 +211,7 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
+        await stop_in_loop(application)
         await server.stop()
     chat.print("Bye.")
     return 0

@@ -100,6 +100,8 @@ async def send_menu(update: Update, context: Context, w: Who, text: str | None =
     if not w.user.onboarded:
         from bot.handlers.onboarding import resume_onboarding
 
+        if text:
+            await send(update, context, text)
         await resume_onboarding(update, context, w)
         return
     heading = w.t("🏠 Menu. Tap a button.")

@@ -18,27 +18,6 @@ PROBLEM_TEXT = {
 }
 
 CONSENT_STEPS = ("consent_specialist", "consent_mentor")
-RECIPIENT_TITLE = {
-    "specialist": N_("🔒 What your job specialist can see"),
-    "mentor": N_("🔒 What your mentor at work can see"),
-}
-RECIPIENT_EXPLAIN = {
-    "specialist": N_(
-        "Your job specialist helps you find a job and keep it. "
-        "If you say yes, they can see the things on the list. Then they can help you better. "
-        "If you say no, they cannot see them. They still help you. "
-        "You can change your answer at any time with /privacy."
-    ),
-    "mentor": N_(
-        "A mentor is a colleague at your workplace. The mentor helps you learn the work. "
-        "You choose your mentor yourself, with a link from Jobbvenn. "
-        "If you say yes, your mentor can see the things on the list. "
-        "If you say no, your mentor sees nothing about you. "
-        "You can change your answer at any time with /privacy."
-    ),
-}
-
-
 async def start(update: Update, context: Context) -> None:
     tg_user = update.effective_user
     if context.args:
@@ -110,7 +89,7 @@ async def language_chosen(update: Update, context: Context) -> None:
 
 
 def consent_text(t: Translator, recipient: str) -> str:
-    lines = [t(RECIPIENT_TITLE[recipient]), ""]
+    lines = [t(consent.TITLE[recipient]), ""]
     lines += [f"{icon} {t(text)}" for _, icon, text in consent.SHARED_WITH[recipient]]
     lines += ["", "🛡 " + t(consent.NEVER_SHARED)]
     return "\n".join(lines)
@@ -157,7 +136,7 @@ async def consent_answered(update: Update, context: Context) -> None:
     t = w.t
     if answer == "explain":
         await close_buttons(update)
-        await send(update, context, "🔁 " + t(RECIPIENT_EXPLAIN[recipient]), consent_buttons(t, recipient))
+        await send(update, context, "🔁 " + t(consent.EXPLANATION[recipient]), consent_buttons(t, recipient))
         return
     granted = answer == "yes"
     await storage(context).run(consent.record, w.user.id, recipient, granted, t.code)

@@ -1,0 +1,104 @@
+"""Drives the real Jobbvenn application through the local Bot API server, as users would.
+
+`BotHarness.say()` and `.press()` queue an update, wait until the application has
+finished handling it, and return the bot's new (or edited) messages in that chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+
+from bot.config import Config
+from bot.local_bot_api import LOCAL_TOKEN, ChatMessage, LocalBotApi, SimulatedUser
+from bot.storage import Storage
+from bot.telegram_app import build_application, run_in_loop, stop_in_loop
+
+LINK_PREFIX = "https://t.me/jobbvenn_local_bot?start="
+
+
+class BotHarness:
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.server = LocalBotApi()
+        self._done: dict[int, asyncio.Event] = {}
+        self._changed: list[ChatMessage] = []
+        self.server.listeners.append(lambda event, message: self._changed.append(message))
+
+    async def start(self) -> None:
+        await self.server.start()
+        self.config = Config(
+            token=LOCAL_TOKEN,
+            base_url=self.server.base_url,
+            base_file_url=self.server.base_file_url,
+            db_path=self.db_path,
+            http_host="127.0.0.1",
+            http_port=0,
+            timezone=ZoneInfo("Europe/Oslo"),
+        )
+        self.storage = Storage(self.db_path)
+        self.app = build_application(self.config, self.storage, on_update_done=self._update_done)
+        await run_in_loop(self.app, poll_timeout=5)
+
+    async def stop(self) -> None:
+        await stop_in_loop(self.app)
+        await self.server.stop()
+
+    def _update_done(self, update: object) -> None:
+        if isinstance(update, Update):
+            self._done.setdefault(update.update_id, asyncio.Event()).set()
+
+    async def wait_handled(self, update_id: int, timeout: float = 10) -> None:
+        event = self._done.setdefault(update_id, asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+
+    def user(self, user_id: int, first_name: str = "Test", language_code: str | None = "en") -> SimulatedUser:
+        return self.server.user(user_id, first_name, language_code)
+
+    async def _act(self, user: SimulatedUser, update_id: int) -> list[ChatMessage]:
+        start = len(self._changed)
+        await self.wait_handled(update_id)
+        seen: dict[int, ChatMessage] = {}
+        for message in self._changed[start:]:
+            if message.chat_id == user.id:
+                seen[message.message_id] = message
+        return list(seen.values())
+
+    async def say(self, user: SimulatedUser, text: str) -> list[ChatMessage]:
+        return await self._act(user, user.send_text(text))
+
+    async def press(self, user: SimulatedUser, label: str, message: ChatMessage | None = None) -> list[ChatMessage]:
+        message = message or self.last_with_buttons(user)
+        return await self._act(user, user.press(message, label))
+
+    async def send(self, user: SimulatedUser, update_id: int) -> list[ChatMessage]:
+        """Wait for any update the test queued itself (sticker, photo, forged button...)."""
+        return await self._act(user, update_id)
+
+    def last(self, user: SimulatedUser) -> ChatMessage:
+        return self.server.bot_messages(user.id)[-1]
+
+    def last_with_buttons(self, user: SimulatedUser) -> ChatMessage:
+        return [m for m in self.server.bot_messages(user.id) if m.buttons][-1]
+
+    # -- whole journeys, used by many tests -------------------------------------------
+
+    async def onboard_specialist(self, user_id: int = 100, name: str = "Sara", language: str = "Norsk (bokmål)") -> SimulatedUser:
+        from bot import invitations
+
+        code = await self.storage.run(invitations.create, "specialist")
+        sara = self.user(user_id, name, "nb")
+        await self.say(sara, f"/start {code}")
+        await self.press(sara, language)
+        return sara
+
+    async def invite_candidate(self, specialist: SimulatedUser, label: str, hint_label: str) -> str:
+        """The specialist makes an invitation in the bot; returns the code from the deep link."""
+        await self.press(specialist, "New candidate" if specialist.language_code == "en" else "➕")
+        await self.say(specialist, label)
+        replies = await self.press(specialist, hint_label)
+        link_message = next(m for m in replies if m.text and LINK_PREFIX in m.text)
+        return link_message.text.split(LINK_PREFIX, 1)[1].split()[0]

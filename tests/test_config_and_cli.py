@@ -1,0 +1,105 @@
+"""Configuration from environment and flags; the CLI's answers to bad configuration."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, file_url_for, load_config
+
+
+def test_defaults():
+    config = load_config({}, {})
+    assert config.token is None
+    assert config.base_url == "https://api.telegram.org/bot"
+    assert config.base_file_url == "https://api.telegram.org/file/bot"
+    assert str(config.db_path) == "jobbvenn.sqlite3"
+    assert (config.http_host, config.http_port) == ("127.0.0.1", 8080)
+    assert config.timezone.key == "Europe/Oslo"
+
+
+def test_environment_and_flags_flag_wins(tmp_path):
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+        "TELEGRAM_BASE_URL": "http://localhost:8081/bot",
+        "JOBBVENN_DB": str(tmp_path / "a.sqlite3"),
+        "JOBBVENN_HTTP": "0.0.0.0:9000",
+    }
+    config = load_config({"db": str(tmp_path / "b.sqlite3")}, env)
+    assert config.token == "123:abc"
+    assert config.base_file_url == "http://localhost:8081/file/bot"
+    assert config.db_path.name == "b.sqlite3"
+    assert (config.http_host, config.http_port) == ("0.0.0.0", 9000)
+
+
+def test_file_url_for_token_placeholder():
+    assert file_url_for("http://h/bot{token}") == "http://h/file/bot{token}"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TELEGRAM_BOT_TOKEN": "not a token"},
+        {"TELEGRAM_BASE_URL": "api.telegram.org"},
+        {"JOBBVENN_HTTP": "8080"},
+        {"JOBBVENN_HTTP": "localhost:99999"},
+        {"JOBBVENN_TIMEZONE": "Mars/Olympus"},
+        {"JOBBVENN_DB": "/no/such/folder/x.sqlite3"},
+    ],
+)
+def test_bad_configuration_is_one_clear_error(env):
+    with pytest.raises(ConfigError) as err:
+        load_config({}, env)
+    assert "\n" not in str(err.value)
+
+
+def test_cli_bad_configuration_exits_2_with_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("JOBBVENN_HTTP", "nonsense")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("jobbvenn: JOBBVENN_HTTP") and "\n" not in err
+
+
+def test_cli_without_token_explains_local_mode(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["--db", str(tmp_path / "x.sqlite3")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "jobbvenn chat" in err and "\n" not in err
+
+
+def test_admin_invite_specialist_prints_a_link(capsys, tmp_path):
+    db = str(tmp_path / "x.sqlite3")
+    assert main(["admin", "invite-specialist", "--db", db, "--bot-username", "jobbvenn_test_bot"]) == 0
+    out = capsys.readouterr().out
+    link = [line for line in out.splitlines() if line.startswith("https://t.me/jobbvenn_test_bot?start=")]
+    assert len(link) == 1
+
+    from bot import db as database
+    from bot import invitations
+
+    conn = database.connect(db)
+    code = link[0].split("start=")[1]
+    assert invitations.redeem(conn, code, 42, "Kari").user.role == "specialist"
+
+
+def test_admin_invite_without_known_username_is_a_config_error(capsys, tmp_path):
+    assert main(["admin", "invite-specialist", "--db", str(tmp_path / "x.sqlite3")]) == 2
+    assert "username" in capsys.readouterr().err
+
+
+def test_terminal_chat_runs_the_real_bot_without_network(tmp_path):
+    """The README's first command, driven with piped input."""
+    script = "\n".join(["1", "1", "Alina", "7", ":as alina", ":open", "1", "1", "1", ":quit"]) + "\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "chat.sqlite3"), "--files-dir", str(tmp_path / "files")],
+        input=script, capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Jobbvenn → Sara:" in out
+    assert "https://t.me/jobbvenn_local_bot?start=" in out
+    assert "[photo saved:" in out
+    assert "Jobbvenn → Alina:" in out
+    assert "Traceback" not in out + result.stderr
+    assert list((tmp_path / "files").glob("*.png"))
