@@ -35,7 +35,8 @@ async def test_specialist_invites_candidate_who_joins_in_arabic_and_consents(har
 
     # "Explain again" explains, then asks again.
     replies = await harness.press(alina, tr("ar", "Explain again"))
-    assert tr("ar", "Your job specialist helps you find a job and keep it.")[:20] in replies[-1].text
+    assert replies[-1].text == "🔁 " + tr("ar", consent.EXPLANATION["specialist"])
+    assert replies[-1].button_texts() == ["✅ " + tr("ar", "Yes, OK"), "❌ " + tr("ar", "No"), "🔁 " + tr("ar", "Explain again")]
     await harness.press(alina, tr("ar", "Yes, OK"))
     replies = await harness.press(alina, tr("ar", "No"))
     assert replies[-1].text.endswith(tr("ar", "🏠 Menu. Tap a button."))

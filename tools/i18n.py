@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] != "compile":
         run("extract", "-F", "babel.cfg", *KEYWORDS, "--no-location", "--sort-output", "--omit-header",
             "-o", "locales/jobbvenn.pot", ".")
-        run("update", "-i", "locales/jobbvenn.pot", "-d", "locales", "-D", "jobbvenn", "--no-location",
+        run("update", "-i", "locales/jobbvenn.pot", "-d", "locales", "-D", "jobbvenn", "--ignore-obsolete",
             "--no-fuzzy-matching", "-w", "100")
     run("compile", "-d", "locales", "-D", "jobbvenn", "--statistics")
     return 0
