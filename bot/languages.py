@@ -61,3 +61,11 @@ def from_telegram(language_code: str | None) -> str | None:
         if tag in lang.telegram or primary in lang.telegram:
             return lang.code
     return None
+
+
+def choice_order(current: str | None, telegram_code: str | None, hint: str | None) -> tuple[list[str], str | None]:
+    """Language codes in the order to offer them, and the one to pre-select: the user's
+    current language, else the one their Telegram client reports, else the specialist's
+    hint. The likely ones come first, then the rest in the usual order."""
+    likely = [c for c in (current, from_telegram(telegram_code), hint) if is_supported(c)]
+    return list(dict.fromkeys(likely + list(codes()))), (likely[0] if likely else None)

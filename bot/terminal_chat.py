@@ -60,6 +60,7 @@ class TerminalChat:
         self.buttons: dict[int, tuple[ChatMessage, str]] = {}
         self.last_link: str | None = None
         self._done: dict[int, asyncio.Event] = {}
+        self._printed: dict[int, str | None] = {}
         server.listeners.append(self.on_bot_event)
 
     def print(self, text: str = "") -> None:
@@ -70,6 +71,10 @@ class TerminalChat:
     def on_bot_event(self, event: str, message: ChatMessage) -> None:
         if event == "deleted":
             return
+        if event == "edited":
+            if self._printed.get(message.message_id) == message.text:
+                return  # only the buttons came off: nothing new to read
+        self._printed[message.message_id] = message.text
         person = next((p for p in PERSONAS.values() if p.user_id == message.chat_id), None)
         name = person.name if person else str(message.chat_id)
         heading = f"Jobbvenn → {name}" + (" (changed)" if event == "edited" else "") + ":"

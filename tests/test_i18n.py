@@ -88,3 +88,19 @@ def test_dates_are_formatted_by_babel_in_the_users_locale_and_oslo_time():
     assert "липня" in translator("uk").datetime(moment, oslo, "long")
     winter = datetime(2026, 1, 15, 7, 30, tzinfo=timezone.utc)  # 08:30 in Oslo (winter time)
     assert "08:30" in translator("nb").datetime(winter, oslo, "short")
+
+
+@pytest.mark.parametrize(
+    "current, telegram_code, hint, first_two, preselect",
+    [
+        (None, "en", "ar", ["en", "ar"], "en"),         # phone in English, specialist says Arabic
+        (None, "fa-AF", "fa_AF", ["fa_AF", "nb"], "fa_AF"),
+        (None, "de", "ti", ["ti", "nb"], "ti"),         # unsupported client language: the hint leads
+        (None, None, None, ["nb", "en"], None),         # nothing known: usual order, nothing ticked
+        ("so", "en", "ar", ["so", "en"], "so"),         # /language later: the current one first
+    ],
+)
+def test_language_choice_order(current, telegram_code, hint, first_two, preselect):
+    order, chosen = languages.choice_order(current, telegram_code, hint)
+    assert order[:2] == first_two and chosen == preselect
+    assert sorted(order) == sorted(CODES)

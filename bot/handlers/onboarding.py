@@ -52,14 +52,13 @@ async def language_command(update: Update, context: Context) -> None:
 
 async def ask_language(update: Update, context: Context, w: Who, hint: str | None = None) -> None:
     """Language buttons, each in its own script; the likely choice first, with a tick."""
-    first = [c for c in (w.user.language if w.user else None, languages.from_telegram(update.effective_user.language_code), hint) if c]
-    order = list(dict.fromkeys(first + list(languages.codes())))
+    current = w.user.language if w.user else None
+    order, preselect = languages.choice_order(current, update.effective_user.language_code, hint)
     buttons = []
     for code in order:
-        lang = languages.get(code)
-        label = f"✅ {lang.native}" if first and code == first[0] else lang.native
-        buttons.append(InlineKeyboardButton(label, callback_data=f"lang:{code}"))
-    t = translator(first[0]) if first else w.t
+        native = languages.get(code).native
+        buttons.append(InlineKeyboardButton(f"✅ {native}" if code == preselect else native, callback_data=f"lang:{code}"))
+    t = translator(preselect) if preselect else w.t
     await send(update, context, "🌐 " + t("Choose your language."), InlineKeyboardMarkup(rows(buttons)))
 
 
