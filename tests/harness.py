@@ -102,3 +102,31 @@ class BotHarness:
         replies = await self.press(specialist, hint_label)
         link_message = next(m for m in replies if m.text and LINK_PREFIX in m.text)
         return link_message.text.split(LINK_PREFIX, 1)[1].split()[0]
+
+    async def join_candidate(
+        self, specialist: SimulatedUser, label: str, user_id: int, name: str, language_code: str,
+        language_label: str, answers: tuple[str, str] = ("yes", "yes"),
+    ) -> SimulatedUser:
+        """The specialist invites; the candidate opens the link, picks the language and answers
+        the two consent questions (specialist, mentor)."""
+        from bot import people
+        from bot.i18n import translator
+
+        code = await self.invite_candidate(specialist, label, language_label)
+        candidate = self.user(user_id, name, language_code)
+        await self.say(candidate, f"/start {code}")
+        await self.press(candidate, language_label)
+        t = translator((await self.storage.run(people.get_user, user_id)).language)
+        for answer in answers:
+            await self.press(candidate, t("Yes, OK") if answer == "yes" else t("No"))
+        return candidate
+
+    async def mentor_code(self, candidate: SimulatedUser) -> str:
+        """The candidate makes a mentor invitation from Help; returns its code."""
+        from bot import people
+        from bot.i18n import translator
+
+        t = translator((await self.storage.run(people.get_user, candidate.id)).language)
+        await self.say(candidate, "/help")
+        replies = await self.press(candidate, t("Invite my mentor"))
+        return next(m for m in replies if m.text and LINK_PREFIX in m.text).text.split(LINK_PREFIX)[1].split()[0]

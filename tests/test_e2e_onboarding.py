@@ -121,12 +121,7 @@ async def test_stranger_without_invitation_is_told_how_to_get_in(harness):
 
 async def test_candidate_invites_their_own_mentor(harness):
     sara = await harness.onboard_specialist()
-    code = await harness.invite_candidate(sara, "Alina", "دری")
-    alina = harness.user(210, "Alina", "fa")
-    await harness.say(alina, f"/start {code}")
-    await harness.press(alina, "دری")
-    await harness.press(alina, tr("fa_AF", "Yes, OK"))
-    await harness.press(alina, tr("fa_AF", "Yes, OK"))
+    alina = await harness.join_candidate(sara, "Alina", 210, "Alina", "fa", "دری")
 
     await harness.press(alina, tr("fa_AF", "Help"))
     replies = await harness.press(alina, tr("fa_AF", "Invite my mentor"))
@@ -148,17 +143,9 @@ async def test_candidate_invites_their_own_mentor(harness):
 
 async def test_mentor_sees_nothing_after_candidate_withdraws(harness):
     sara = await harness.onboard_specialist()
-    code = await harness.invite_candidate(sara, "Amal", "English")
-    amal = harness.user(230, "Amal", "en")
-    await harness.say(amal, f"/start {code}")
-    await harness.press(amal, "✅ English")
-    await harness.press(amal, "Yes, OK")
-    await harness.press(amal, "Yes, OK")
-    await harness.press(amal, "Help")
-    replies = await harness.press(amal, "Invite my mentor")
-    mentor_code = next(m for m in replies if m.text and LINK_PREFIX in m.text).text.split(LINK_PREFIX)[1].split()[0]
+    amal = await harness.join_candidate(sara, "Amal", 230, "Amal", "en", "English")
     ola = harness.user(231, "Ola", "en")
-    await harness.say(ola, f"/start {mentor_code}")
+    await harness.say(ola, f"/start {await harness.mentor_code(amal)}")
     await harness.press(ola, "✅ English")
 
     replies = await harness.say(amal, "/privacy")

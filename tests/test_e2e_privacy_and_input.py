@@ -14,14 +14,9 @@ def tr(lang: str, message: str, **values) -> str:
 
 
 async def joined_candidate(harness, user_id=300, name="Alina", lang_code="en", lang_label="English"):
+    """Sara invites a candidate, who joins, says yes to the specialist and no to mentors."""
     sara = await harness.onboard_specialist()
-    code = await harness.invite_candidate(sara, f"{name} (case 7)", lang_label)
-    cand = harness.user(user_id, name, lang_code)
-    await harness.say(cand, f"/start {code}")
-    await harness.press(cand, lang_label)
-    lang = cand_lang = (await harness.storage.run(people.get_user, user_id)).language
-    await harness.press(cand, tr(cand_lang, "Yes, OK"))
-    await harness.press(cand, tr(lang, "No"))
+    cand = await harness.join_candidate(sara, f"{name} (case 7)", user_id, name, lang_code, lang_label, ("yes", "no"))
     return sara, cand
 
 
@@ -85,12 +80,10 @@ async def test_bad_input_gets_a_short_answer_in_the_users_language_and_the_menu(
 
 async def test_edited_message_is_answered_not_acted_on(harness):
     sara, alina = await joined_candidate(harness)
-    message_id = harness.server.chat(alina.id)[-1].message_id
     sent = [m for m in harness.server.chat(alina.id) if not m.from_bot][-1]
     replies = await harness.send(alina, alina.edit_message(sent.message_id, "/delete"))
     assert replies[-1].text.startswith(tr("en", "✏️ I only read new messages, not changed ones. Please send it again, or tap a button."))
     assert await harness.storage.run(people.get_user, alina.id) is not None
-    assert message_id
 
 
 async def test_stale_and_unknown_buttons_get_the_menu(harness):

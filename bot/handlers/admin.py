@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import invitations
-from bot.handlers.common import Context, require_role, send_menu, storage
+from bot.handlers.common import Context, require_role, storage
 from bot.handlers.invite_links import send_invitation
 
 
@@ -17,11 +17,10 @@ async def admin_button(update: Update, context: Context) -> None:
     if action == "new_specialist":
         code = await storage(context).run(invitations.create, "specialist", w.user.id)
         await send_invitation(
-            context, update.effective_chat.id, code,
+            update, context, w, code,
             w.t("✅ Send this link to the new job specialist. It works once, for 14 days."),
             w.t("👩‍💼 For a new job specialist"),
         )
-        await send_menu(update, context, w)
     else:
         from bot.handlers.fallback import stale_button_reply
 

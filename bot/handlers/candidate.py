@@ -30,13 +30,13 @@ async def candidate_button(update: Update, context: Context) -> None:
     if action == "invite_mentor":
         code = await storage(context).run(invitations.invite_mentor, w.user.id)
         await send_invitation(
+            update,
             context,
-            update.effective_chat.id,
+            w,
             code,
             w.t("🤝 Send this link to your mentor at work, or show the QR code. It works once, for 14 days. Your mentor sees only what you allow in /privacy."),
             w.t("🤝 For your mentor"),
         )
-        await send_menu(update, context, w)
     elif action in COMING:
         await send_menu(update, context, w, w.t(COMING[action]))
     else:

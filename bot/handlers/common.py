@@ -72,6 +72,15 @@ async def who(update: Update, context: Context) -> Who:
     return Who(tg_user.id, tg_user.first_name, user, translator(code))
 
 
+async def known_user(update: Update, context: Context) -> Who | None:
+    """The writer, if Jobbvenn knows them; a stranger gets the how-to-join answer instead."""
+    w = await who(update, context)
+    if w.user is None:
+        await send_menu(update, context, w)
+        return None
+    return w
+
+
 def button(t: Translator, data: str, icon: str, label: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(f"{icon} {t(label)}", callback_data=data)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import consent, invitations, languages, people
-from bot.handlers.common import Context, Who, button, close_buttons, rows, send, send_menu, storage, who
+from bot.handlers.common import Context, Who, button, close_buttons, known_user, rows, send, send_menu, storage, who
 from bot.i18n import N_, Translator, translator
 from bot.people import ONBOARDING_DONE
 
@@ -43,11 +43,8 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def language_command(update: Update, context: Context) -> None:
-    w = await who(update, context)
-    if w.user is None:
-        await send_menu(update, context, w)
-        return
-    await ask_language(update, context, w)
+    if w := await known_user(update, context):
+        await ask_language(update, context, w)
 
 
 async def ask_language(update: Update, context: Context, w: Who, hint: str | None = None) -> None:

@@ -11,7 +11,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import consent, languages, people, personal_data
-from bot.handlers.common import Context, Who, button, close_buttons, config, home_button, rows, send, send_menu, storage, who
+from bot.handlers.common import (
+    Context,
+    Who,
+    button,
+    close_buttons,
+    config,
+    home_button,
+    known_user,
+    rows,
+    send,
+    send_menu,
+    storage,
+    who,
+)
 from bot.handlers.onboarding import consent_text, saved_text
 from bot.i18n import N_, Translator, translator
 
@@ -89,11 +102,8 @@ async def privacy_button(update: Update, context: Context) -> None:
 
 
 async def mydata_command(update: Update, context: Context) -> None:
-    w = await who(update, context)
-    if w.user is None:
-        await send_menu(update, context, w)
-        return
-    await send_my_data(update, context, w)
+    if w := await known_user(update, context):
+        await send_my_data(update, context, w)
 
 
 def readable_data(t: Translator, data: dict, tz) -> str:
@@ -133,11 +143,8 @@ async def send_my_data(update: Update, context: Context, w: Who) -> None:
 
 
 async def delete_command(update: Update, context: Context) -> None:
-    w = await who(update, context)
-    if w.user is None:
-        await send_menu(update, context, w)
-        return
-    await ask_delete(update, context, w)
+    if w := await known_user(update, context):
+        await ask_delete(update, context, w)
 
 
 async def ask_delete(update: Update, context: Context, w: Who) -> None:

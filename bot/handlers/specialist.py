@@ -7,7 +7,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import consent, invitations, languages, people
-from bot.handlers.common import Context, Who, button, home_button, require_role, rows, send, send_menu, storage, who
+from bot.handlers.common import Context, Who, button, home_button, require_role, rows, send, send_menu, storage
 from bot.handlers.invite_links import send_invitation
 from bot.i18n import N_, Translator
 
@@ -69,13 +69,13 @@ async def language_hint_chosen(update: Update, context: Context, w: Who, code: s
     _, invite_code = await storage(context).run(invitations.invite_candidate, w.user.id, label, hint)
     await storage(context).run(people.set_pending, w.user.id, None)
     await send_invitation(
+        update,
         context,
-        update.effective_chat.id,
+        w,
         invite_code,
         w.t("✅ The invitation for {label} is ready. Send the link to the candidate, or show the QR code. It works once, for 14 days.", label=w.t.isolate(label)),
         w.t.isolate(label),
     )
-    await send_menu(update, context, await who(update, context))
 
 
 def candidate_line(t: Translator, c: people.Candidate) -> str:
@@ -108,11 +108,10 @@ async def show_candidate(update: Update, context: Context, w: Who, candidate_id:
             await send_menu(update, context, w, t("This candidate has already joined or left."))
             return
         await send_invitation(
-            context, update.effective_chat.id, code,
+            update, context, w, code,
             t("✅ A new link for {label}. The old link no longer works.", label=t.isolate(cand.label)),
             t.isolate(cand.label),
         )
-        await send_menu(update, context, w)
         return
     lines = [candidate_line(t, cand)]
     if cand.status == "joined":
