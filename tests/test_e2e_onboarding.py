@@ -42,6 +42,9 @@ async def test_specialist_invites_candidate_who_joins_in_arabic_and_consents(har
     assert replies[-1].text.endswith(tr("ar", "🏠 Menu. Tap a button."))
     assert tr("ar", "I can't come") in " ".join(replies[-1].button_texts())
 
+    told = harness.last(sara).text
+    assert told == f"✅ \u2068Alina K.\u2069: {tr('nb', 'joined')}\n" + tr("nb", "Shares with you: {answer}", answer=tr("nb", "yes"))
+
     answers = await harness.storage.run(consent.current, 200)
     assert answers["specialist"].granted is True and answers["specialist"].language == "ar"
     assert answers["mentor"].granted is False
