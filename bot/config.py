@@ -35,6 +35,9 @@ class Config:
     http_port: int
     timezone: ZoneInfo
     bot_username: str | None = None
+    #: False for the built-in local server (`jobbvenn chat`): its bot's @username must not
+    #: end up in invitation links that `jobbvenn admin` prints for the real bot.
+    remember_bot_username: bool = True
 
     @property
     def uses_telegram(self) -> bool:

@@ -160,7 +160,8 @@ async def stop_in_loop(application: Application) -> None:
 
 async def _post_init(application: Application) -> None:
     storage: Storage = application.bot_data["storage"]
-    await storage.run(db.set_meta, "bot_username", application.bot.username)
+    if application.bot_data["config"].remember_bot_username:
+        await storage.run(db.set_meta, "bot_username", application.bot.username)
     await set_commands(application)
     log.info("Jobbvenn is running as @%s", application.bot.username)
 

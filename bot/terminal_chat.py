@@ -186,6 +186,7 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
         http_host=config.http_host,
         http_port=config.http_port,
         timezone=config.timezone,
+        remember_bot_username=False,
     )
     storage = Storage(config.db_path)
     chat = TerminalChat(server, Path(files_dir), out)

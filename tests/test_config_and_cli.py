@@ -103,3 +103,13 @@ def test_terminal_chat_runs_the_real_bot_without_network(tmp_path):
     assert "Jobbvenn → Alina:" in out
     assert "Traceback" not in out + result.stderr
     assert list((tmp_path / "files").glob("*.png"))
+
+
+def test_local_chat_does_not_leak_its_bot_name_into_real_invitation_links(tmp_path, capsys):
+    db_path = tmp_path / "chat.sqlite3"
+    subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db_path), "--files-dir", str(tmp_path / "f")],
+        input=":quit\n", capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert main(["admin", "invite-specialist", "--db", str(db_path)]) == 2
+    assert "username" in capsys.readouterr().err
