@@ -15,7 +15,8 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.db import CONSENT_RECIPIENTS, iso, utcnow
+from bot import events
+from bot.db import CONSENT_RECIPIENTS, iso, transaction, utcnow
 from bot.i18n import N_
 
 CONSENT_TEXT_VERSION = "2026-11-22"
@@ -84,10 +85,14 @@ def record(
     if recipient not in CONSENT_RECIPIENTS:
         raise ValueError(f"unknown consent recipient {recipient!r}")
     recorded_at = iso(now or utcnow())
-    db.execute(
-        "INSERT INTO consents (user_id, recipient, granted, text_version, language, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [user_id, recipient, int(granted), text_version, language, recorded_at],
-    )
+    with transaction(db):
+        db.execute(
+            "INSERT INTO consents (user_id, recipient, granted, text_version, language, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [user_id, recipient, int(granted), text_version, language, recorded_at],
+        )
+        candidate = db.execute("SELECT id FROM candidates WHERE user_id = ?", [user_id]).fetchone()
+        if candidate:
+            events.record(db, candidate[0], "consent_changed", {"recipient": recipient, "granted": granted}, now)
     return ConsentRecord(recipient, granted, text_version, language, recorded_at)
 
 

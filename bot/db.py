@@ -110,9 +110,135 @@ def _migration_1_foundation(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_2_sync_api(db: sqlite_utils.Database) -> None:
+    """Organisations, API tokens and audit, the events feed, plan items, word lists,
+    workplace rules and the outbox of messages the bot delivers."""
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE organisations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        INSERT INTO organisations (name, created_at) VALUES ('default', '{iso(utcnow())}');
+        ALTER TABLE users ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
+        UPDATE users SET organisation_id = 1 WHERE role IN ('specialist', 'admin');
+        ALTER TABLE candidates ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
+        ALTER TABLE candidates ADD COLUMN case_id TEXT;
+        UPDATE candidates SET organisation_id = 1;
+        CREATE UNIQUE INDEX candidates_by_case ON candidates(organisation_id, case_id) WHERE case_id IS NOT NULL;
+        ALTER TABLE invitations ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
+        UPDATE invitations SET organisation_id = 1 WHERE kind IN ('specialist', 'admin');
+
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            token_hash TEXT NOT NULL UNIQUE,   -- SHA-256; the token is shown once and never stored
+            name TEXT NOT NULL,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            specialist_id INTEGER REFERENCES users(id) ON DELETE CASCADE,  -- NULL: the whole organisation
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            token_id INTEGER,
+            organisation_id INTEGER,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status INTEGER NOT NULL
+        );
+        CREATE TABLE idempotency_keys (
+            token_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER,                    -- NULL while the first request is still running
+            body TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (token_id, key)
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organisation_id INTEGER,
+            candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX events_by_organisation ON events(organisation_id, id);
+        CREATE TABLE plan_items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('meeting', 'shift', 'task')),
+            meeting_kind TEXT,
+            title TEXT,
+            starts_at TEXT,
+            duration_minutes INTEGER,
+            repeat_weeks INTEGER,
+            deadline TEXT,
+            place TEXT,
+            latitude REAL,
+            longitude REAL,
+            bring TEXT,
+            participants TEXT,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'cancelled')),
+            answer TEXT CHECK (answer IN ('coming', 'not_coming', 'done')),
+            answered_at TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX plan_items_by_candidate ON plan_items(candidate_id, starts_at);
+        CREATE TABLE word_lists (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            title TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE words (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            list_id INTEGER NOT NULL REFERENCES word_lists(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            norwegian TEXT NOT NULL,
+            example TEXT,
+            translations TEXT NOT NULL DEFAULT '{{}}'  -- JSON: language code -> text, given by a person
+        );
+        CREATE TABLE candidate_word_lists (
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            list_id INTEGER NOT NULL REFERENCES word_lists(id) ON DELETE CASCADE,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (candidate_id, list_id)
+        );
+        CREATE TABLE workplace_rules (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            ref_id INTEGER,
+            payload TEXT NOT NULL DEFAULT '{{}}',
+            due_at TEXT NOT NULL,
+            claimed_at TEXT,
+            sent_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox(due_at) WHERE sent_at IS NULL;
+        """,
+    )
+
+
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_foundation,
+    _migration_2_sync_api,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,8 +268,20 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One write transaction: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on error.
 
     The connection is in autocommit mode, so every statement outside this block
-    commits on its own, and writes inside it land together or not at all.
+    commits on its own, and writes inside it land together or not at all. Inside
+    another transaction it becomes a savepoint, so domain functions can nest.
     """
+    if db.conn.in_transaction:
+        name = f"sp{id(object())}"
+        db.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            db.execute(f"ROLLBACK TO {name}")
+            db.execute(f"RELEASE {name}")
+            raise
+        db.execute(f"RELEASE {name}")
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db

@@ -18,7 +18,7 @@ from enum import Enum
 import segno
 import sqlite_utils
 
-from bot import people
+from bot import events, people
 from bot.db import iso, transaction, utcnow
 
 VALIDITY = timedelta(days=14)
@@ -63,24 +63,36 @@ def create(
     created_by: int | None = None,
     candidate_id: int | None = None,
     now: datetime | None = None,
+    organisation_id: int | None = None,
 ) -> str:
-    """Store a new invitation and return its code (shown once, never stored)."""
+    """Store a new invitation and return its code (shown once, never stored).
+
+    A specialist or admin invitation belongs to an organisation: the one given, else the
+    inviting admin's, else the first (the "default" organisation every database has)."""
     now = now or utcnow()
     code = new_code()
+    if kind in ("specialist", "admin") and organisation_id is None:
+        inviter = people.get_user(db, created_by) if created_by else None
+        organisation_id = (inviter.organisation_id if inviter else None) or 1
     db.execute(
-        "INSERT INTO invitations (code_hash, kind, created_by, candidate_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [hash_code(code), kind, created_by, candidate_id, iso(now), iso(now + VALIDITY)],
+        "INSERT INTO invitations (code_hash, kind, created_by, candidate_id, created_at, expires_at, organisation_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [hash_code(code), kind, created_by, candidate_id, iso(now), iso(now + VALIDITY), organisation_id],
     )
     return code
 
 
 def invite_candidate(
-    db: sqlite_utils.Database, specialist_id: int | None, label: str, language_hint: str | None, now: datetime | None = None
+    db: sqlite_utils.Database,
+    specialist_id: int | None,
+    label: str,
+    language_hint: str | None,
+    now: datetime | None = None,
+    case_id: str | None = None,
 ) -> tuple[int, str]:
     """A specialist invites a new candidate: the candidate record and its code."""
     with transaction(db):
-        candidate_id = people.add_candidate(db, specialist_id, label, language_hint, now)
+        candidate_id = people.add_candidate(db, specialist_id, label, language_hint, now, case_id)
         code = create(db, "candidate", created_by=specialist_id, candidate_id=candidate_id, now=now)
     return candidate_id, code
 
@@ -137,10 +149,11 @@ def redeem(
         ).rowcount
         if spent != 1:  # someone else used it a moment ago
             return Redemption(kind=kind, problem=Problem.USED)
-        user = existing or people.add_user(db, user_id, ROLE_FOR_KIND[kind], first_name, now)
+        user = existing or people.add_user(db, user_id, ROLE_FOR_KIND[kind], first_name, now, row["organisation_id"])
         db.execute("UPDATE invitations SET used_by = ? WHERE id = ?", [user_id, row["id"]])
         if kind == "candidate":
             db.execute("UPDATE candidates SET user_id = ?, joined_at = ? WHERE id = ?", [user_id, iso(now), candidate.id])
+            events.record(db, candidate.id, "candidate_joined", {}, now)
         elif kind == "mentor":
             people.link_mentor(db, user_id, candidate.id, now)
     return Redemption(

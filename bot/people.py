@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,14 @@ import sqlite_utils
 from bot.db import iso, utcnow
 
 ONBOARDING_DONE = "done"
+
+# A Norwegian national identity number (fødselsnummer or D-number) has 11 digits.
+_ID_NUMBER = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
+
+
+def looks_like_id_number(text: str) -> bool:
+    """Jobbvenn never stores ID numbers; names and case references that contain one are refused."""
+    return bool(_ID_NUMBER.search(text))
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,7 @@ class User:
     pending_data: dict[str, Any]
     reachable: bool
     created_at: str
+    organisation_id: int | None = None
 
     @property
     def onboarded(self) -> bool:
@@ -41,6 +51,8 @@ class Candidate:
     created_at: str
     joined_at: str | None
     left_at: str | None
+    organisation_id: int | None = None
+    case_id: str | None = None
 
     @property
     def status(self) -> str:
@@ -62,6 +74,7 @@ def _user(row: dict | None) -> User | None:
         pending_data=json.loads(row["pending_data"]) if row["pending_data"] else {},
         reachable=bool(row["reachable"]),
         created_at=row["created_at"],
+        organisation_id=row["organisation_id"],
     )
 
 
@@ -74,11 +87,16 @@ def get_user(db: sqlite_utils.Database, user_id: int) -> User | None:
 
 
 def add_user(
-    db: sqlite_utils.Database, user_id: int, role: str, first_name: str | None, now: datetime | None = None
+    db: sqlite_utils.Database,
+    user_id: int,
+    role: str,
+    first_name: str | None,
+    now: datetime | None = None,
+    organisation_id: int | None = None,
 ) -> User:
     db.execute(
-        "INSERT INTO users (id, role, first_name, created_at) VALUES (?, ?, ?, ?)",
-        [user_id, role, first_name, iso(now or utcnow())],
+        "INSERT INTO users (id, role, first_name, created_at, organisation_id) VALUES (?, ?, ?, ?, ?)",
+        [user_id, role, first_name, iso(now or utcnow()), organisation_id],
     )
     return get_user(db, user_id)
 
@@ -117,10 +135,14 @@ def add_candidate(
     label: str,
     language_hint: str | None,
     now: datetime | None = None,
+    case_id: str | None = None,
 ) -> int:
+    """A new candidate in the specialist's caseload (and so in the specialist's organisation)."""
+    specialist = get_user(db, specialist_id) if specialist_id else None
     cursor = db.execute(
-        "INSERT INTO candidates (specialist_id, label, language_hint, created_at) VALUES (?, ?, ?, ?)",
-        [specialist_id, label, language_hint, iso(now or utcnow())],
+        "INSERT INTO candidates (specialist_id, label, language_hint, created_at, organisation_id, case_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [specialist_id, label, language_hint, iso(now or utcnow()), specialist.organisation_id if specialist else None, case_id],
     )
     return cursor.lastrowid
 

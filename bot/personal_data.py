@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot import consent, people
+from bot import consent, events, people
 from bot.db import iso, transaction, utcnow
 
 
@@ -53,6 +53,14 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
     return data
 
 
+#: Everything kept per candidate that goes when the candidate deletes their data.
+#: The case system keeps its own copy of what was shared; Jobbvenn keeps only the
+#: specialist's label for the case and the date the candidate left.
+CANDIDATE_DATA_TABLES = (
+    "mentor_links", "events", "plan_items", "candidate_word_lists", "workplace_rules", "outbox",
+)
+
+
 @dataclass(frozen=True)
 class Erasure:
     role: str
@@ -73,8 +81,10 @@ def erase(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) 
                 "UPDATE candidates SET user_id = NULL, language_hint = NULL, left_at = ? WHERE id = ?",
                 [iso(now or utcnow()), candidate.id],
             )
-            db.execute("DELETE FROM mentor_links WHERE candidate_id = ?", [candidate.id])
+            for table in CANDIDATE_DATA_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE candidate_id = ?", [candidate.id])
             db.execute("DELETE FROM invitations WHERE candidate_id = ? AND kind = 'mentor'", [candidate.id])
+            events.record(db, candidate.id, "candidate_left", {}, now)
         db.execute("DELETE FROM invitations WHERE created_by = ? AND used_at IS NULL", [user_id])
         db.execute("DELETE FROM users WHERE id = ?", [user_id])  # consents and mentor links cascade
     if candidate is not None:

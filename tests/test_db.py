@@ -67,3 +67,26 @@ def test_transaction_rolls_back_on_error(tmp_path):
             db.set_meta(conn, "a", "1")
             raise ZeroDivisionError
     assert db.get_meta(conn, "a") is None
+
+
+def test_nested_transaction_rolls_back_only_its_own_part(tmp_path):
+    conn = db.connect(tmp_path / "x.sqlite3")
+    with db.transaction(conn):
+        db.set_meta(conn, "outer", "1")
+        with pytest.raises(KeyError):
+            with db.transaction(conn):
+                db.set_meta(conn, "inner", "1")
+                raise KeyError
+    assert db.get_meta(conn, "outer") == "1" and db.get_meta(conn, "inner") is None
+
+
+def test_version_1_data_gets_the_default_organisation(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    old = db.connect(path, migrate_to=1)
+    old.execute("INSERT INTO users (id, role, created_at) VALUES (10, 'specialist', '2026-01-01T00:00:00+00:00')")
+    old.execute("INSERT INTO candidates (specialist_id, label, created_at) VALUES (10, 'Alina', '2026-01-01T00:00:00+00:00')")
+    old.close()
+    conn = db.connect(path)
+    assert conn.execute("SELECT organisation_id FROM users WHERE id = 10").fetchone()[0] == 1
+    assert conn.execute("SELECT organisation_id FROM candidates").fetchone()[0] == 1
+    assert conn.execute("SELECT name FROM organisations WHERE id = 1").fetchone()[0] == "default"

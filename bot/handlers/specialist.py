@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import consent, invitations, languages, people
@@ -14,8 +12,6 @@ from bot.i18n import N_, Translator
 MAX_LABEL = 60
 STATUS_ICON = {"invited": "⏳", "joined": "✅", "left": "👋"}
 STATUS_TEXT = {"invited": N_("invited, not joined yet"), "joined": N_("joined"), "left": N_("left, data deleted")}
-# A Norwegian national identity number (fødselsnummer / D-number) has 11 digits.
-_ID_NUMBER = re.compile(r"\d{6}\s?\d{5}")
 
 
 async def specialist_button(update: Update, context: Context) -> None:
@@ -46,7 +42,7 @@ async def specialist_button(update: Update, context: Context) -> None:
 async def label_written(update: Update, context: Context, w: Who, text: str) -> None:
     """The specialist's free text while a new invitation waits for a name."""
     label = " ".join(text.split())
-    if _ID_NUMBER.search(label):
+    if people.looks_like_id_number(label):
         await send(update, context, w.t("⚠️ Please do not write ID numbers. Write a name or your own case reference."))
         return
     if not label or len(label) > MAX_LABEL:

@@ -1,0 +1,1 @@
+"""The specialist-side sync API (HTTP, versioned under /v1)."""

@@ -1,0 +1,137 @@
+"""Plan items: meetings, work shifts and tasks in a candidate's plan.
+
+Specialists create them (in the bot, or through the HTTP API); the candidate is told
+through the outbox and answers "coming", "not coming" or "done". Answers become
+events for the case record when the candidate shares them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot import events, outbox
+from bot.db import iso, transaction, utcnow
+
+KINDS = ("meeting", "shift", "task")
+MEETING_KINDS = ("specialist_conversation", "status_meeting", "evaluation_meeting", "job_interview", "first_day", "other")
+ANSWERS = ("coming", "not_coming", "done")
+#: Fields a specialist may set or change.
+EDITABLE = (
+    "meeting_kind", "title", "starts_at", "duration_minutes", "repeat_weeks", "deadline", "place",
+    "latitude", "longitude", "bring", "participants",
+)
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: int
+    candidate_id: int
+    kind: str
+    meeting_kind: str | None
+    title: str | None
+    starts_at: str | None
+    duration_minutes: int | None
+    repeat_weeks: int | None
+    deadline: str | None
+    place: str | None
+    latitude: float | None
+    longitude: float | None
+    bring: str | None
+    participants: str | None
+    status: str
+    answer: str | None
+    answered_at: str | None
+    created_by: str
+    created_at: str
+    updated_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _item(row: dict | None) -> PlanItem | None:
+    return None if row is None else PlanItem(**row)
+
+
+def get(db: sqlite_utils.Database, item_id: int) -> PlanItem | None:
+    return _item(next(db.query("SELECT * FROM plan_items WHERE id = ?", [item_id]), None))
+
+
+def for_candidate(db: sqlite_utils.Database, candidate_id: int) -> list[PlanItem]:
+    rows = db.query("SELECT * FROM plan_items WHERE candidate_id = ? ORDER BY COALESCE(starts_at, deadline), id", [candidate_id])
+    return [_item(r) for r in rows]
+
+
+def create(
+    db: sqlite_utils.Database, candidate_id: int, kind: str, values: dict[str, Any], created_by: str, now: datetime | None = None
+) -> PlanItem:
+    if kind not in KINDS:
+        raise ValueError(f"unknown plan item kind {kind!r}")
+    now_text = iso(now or utcnow())
+    values = {k: v for k, v in values.items() if k in EDITABLE}
+    columns = ["candidate_id", "kind", "created_by", "created_at", "updated_at", *values]
+    with transaction(db):
+        cursor = db.execute(
+            f"INSERT INTO plan_items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [candidate_id, kind, created_by, now_text, now_text, *values.values()],
+        )
+        outbox.enqueue(db, candidate_id, "plan_item_created", cursor.lastrowid)
+    return get(db, cursor.lastrowid)
+
+
+def update(db: sqlite_utils.Database, item_id: int, values: dict[str, Any], now: datetime | None = None) -> PlanItem:
+    """Change an active item; the candidate is told, and an earlier answer no longer holds."""
+    values = {k: v for k, v in values.items() if k in EDITABLE}
+    item = get(db, item_id)
+    if item is None or item.status != "active" or not values:
+        return item
+    with transaction(db):
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        db.execute(
+            f"UPDATE plan_items SET {assignments}, answer = NULL, answered_at = NULL, updated_at = ? WHERE id = ?",
+            [*values.values(), iso(now or utcnow()), item_id],
+        )
+        outbox.enqueue(db, item.candidate_id, "plan_item_updated", item_id)
+    return get(db, item_id)
+
+
+def cancel(db: sqlite_utils.Database, item_id: int, now: datetime | None = None) -> PlanItem:
+    item = get(db, item_id)
+    if item is None or item.status == "cancelled":
+        return item
+    with transaction(db):
+        db.execute("UPDATE plan_items SET status = 'cancelled', updated_at = ? WHERE id = ?", [iso(now or utcnow()), item_id])
+        outbox.enqueue(db, item.candidate_id, "plan_item_cancelled", item_id)
+    return get(db, item_id)
+
+
+def answer(
+    db: sqlite_utils.Database, candidate_user_id: int, item_id: int, value: str, now: datetime | None = None
+) -> PlanItem | None:
+    """The candidate's own answer to their own active item; None if the item is not theirs or not active."""
+    if value not in ANSWERS:
+        raise ValueError(f"unknown answer {value!r}")
+    row = db.execute(
+        "SELECT p.id FROM plan_items p JOIN candidates c ON c.id = p.candidate_id "
+        "WHERE p.id = ? AND c.user_id = ? AND p.status = 'active'",
+        [item_id, candidate_user_id],
+    ).fetchone()
+    if row is None:
+        return None
+    item = get(db, item_id)
+    if (value == "done") != (item.kind == "task"):
+        return None
+    with transaction(db):
+        db.execute("UPDATE plan_items SET answer = ?, answered_at = ? WHERE id = ?", [value, iso(now or utcnow()), item_id])
+        if value == "done":
+            events.record(db, item.candidate_id, "task_done", {"plan_item_id": item_id, "title": item.title}, now)
+        else:
+            events.record(
+                db, item.candidate_id, "plan_item_answered",
+                {"plan_item_id": item_id, "kind": item.kind, "answer": value, "starts_at": item.starts_at}, now,
+            )
+    return get(db, item_id)

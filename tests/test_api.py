@@ -1,0 +1,242 @@
+"""The sync API through an in-process HTTP client: every endpoint, scope, limits, idempotency."""
+
+import base64
+
+import pytest
+
+from bot import consent, events, invitations, outbox, people
+from tests.api_fixtures import make_world
+
+
+@pytest.fixture
+async def world(tmp_path):
+    w = await make_world(tmp_path / "api.sqlite3")
+    yield w
+    await w.client.aclose()
+    w.storage.close()
+
+
+async def create(world, who="sara", case_id="NAV-1", **extra):
+    body = {"case_id": case_id, "language_hint": "so", **extra}
+    return await world.client.post("/v1/candidates", json=body, headers=world.auth(who))
+
+
+async def join(world, candidate_id: int, user_id: int, share: bool = True):
+    """The candidate joins in the bot and answers the specialist consent question."""
+
+    def do(db):
+        code = invitations.reinvite_candidate(db, people.get_candidate(db, candidate_id).specialist_id, candidate_id)
+        invitations.redeem(db, code, user_id, "Hodan")
+        people.set_language(db, user_id, "so")
+        consent.record(db, user_id, "specialist", share, "so")
+
+    await world.storage.run(do)
+
+
+async def test_health_and_openapi(world):
+    response = await world.client.get("/v1/health")
+    assert response.json()["status"] == "ok"
+    spec = (await world.client.get("/openapi.json")).json()
+    assert spec["openapi"].startswith("3.")
+    assert "/v1/events" in spec["paths"] and "/v1/candidates/{candidate_id}/plan-items" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+async def test_create_candidate_returns_link_and_qr_and_status(world):
+    response = await create(world, name="Hodan A.")
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["case_id"] == "NAV-1" and body["status"] == "invited" and body["specialist_id"] == 10
+    assert body["invitation"]["link"].startswith("https://t.me/jobbvenn_test_bot?start=")
+    assert base64.b64decode(body["invitation"]["qr_png_base64"]).startswith(b"\x89PNG")
+    assert body["consents"] == {"specialist": None, "mentor": None}
+
+    await join(world, body["id"], 500)
+    status = (await world.client.get(f"/v1/candidates/{body['id']}", headers=world.auth("sara"))).json()
+    assert status["status"] == "joined" and status["language"] == "so" and status["reachable"] is True
+    assert status["consents"] == {"specialist": True, "mentor": None}
+    found = (await world.client.get("/v1/candidates?case_id=NAV-1", headers=world.auth("a"))).json()
+    assert [c["id"] for c in found] == [body["id"]]
+
+
+async def test_validation_errors_name_the_field(world):
+    response = await world.client.post("/v1/candidates", json={"language_hint": "xx"}, headers=world.auth("sara"))
+    assert response.status_code == 422
+    fields = {tuple(e["loc"]) for e in response.json()["detail"]}
+    assert ("body", "case_id") in fields and ("body", "language_hint") in fields
+    response = await create(world, who="a")  # an organisation token must say whose caseload
+    assert response.status_code == 422 and response.json()["detail"].startswith("specialist_id")
+    response = await create(world, name="Ali 01019012345")
+    assert response.status_code == 422 and response.json()["detail"].startswith("name")
+    assert (await create(world)).status_code == 201
+    assert (await create(world)).status_code == 409  # the same case_id twice
+
+
+async def test_authorization_matrix(world):
+    sara_candidate = (await create(world, who="sara", case_id="A-1")).json()["id"]
+    kari_candidate = (await create(world, who="kari", case_id="B-1")).json()["id"]
+    url = f"/v1/candidates/{sara_candidate}"
+    assert (await world.client.get(url)).status_code == 401
+    assert (await world.client.get(url, headers={"Authorization": "Bearer jv_nonsense"})).status_code == 401
+    assert (await world.client.get(url, headers=world.auth("revoked"))).status_code == 401
+    assert (await world.client.get(url, headers=world.auth("sara"))).status_code == 200
+    assert (await world.client.get(url, headers=world.auth("a"))).status_code == 200     # her organisation
+    assert (await world.client.get(url, headers=world.auth("per"))).status_code == 404   # outside Per's caseload
+    assert (await world.client.get(url, headers=world.auth("b"))).status_code == 404     # another organisation
+    # Another organisation's candidate looks exactly like one that does not exist.
+    other = await world.client.get(f"/v1/candidates/{kari_candidate}", headers=world.auth("a"))
+    missing = await world.client.get("/v1/candidates/99999", headers=world.auth("a"))
+    assert other.status_code == missing.status_code == 404 and other.json() == missing.json()
+    # Writes too.
+    meeting = {"kind": "meeting", "starts_at": "2026-12-01T10:00:00+01:00"}
+    assert (await world.client.post(f"/v1/candidates/{kari_candidate}/plan-items", json=meeting, headers=world.auth("a"))).status_code == 404
+    assert (await world.client.post(f"{url}/plan-items", json=meeting, headers=world.auth("per"))).status_code == 404
+    assert (await world.client.get("/v1/candidates", headers=world.auth("per"))).json() == []
+    # A specialist token cannot put a candidate into someone else's caseload.
+    response = await create(world, who="sara", case_id="A-2", specialist_id=11)
+    assert response.status_code == 422
+
+
+async def test_plan_items_create_update_cancel_and_outbox(world):
+    candidate = (await create(world)).json()["id"]
+    await join(world, candidate, 500)
+    meeting = {
+        "kind": "meeting", "meeting_kind": "evaluation_meeting", "starts_at": "2026-12-01T10:00:00+01:00",
+        "duration_minutes": 45, "place": "Kiwi Storo", "latitude": 59.946, "longitude": 10.776, "bring": "Timelisten",
+    }
+    response = await world.client.post(f"/v1/candidates/{candidate}/plan-items", json=meeting, headers=world.auth("sara"))
+    assert response.status_code == 201, response.text
+    item = response.json()
+    assert item["starts_at"].startswith("2026-12-01T09:00:00") and item["status"] == "active"
+    patched = await world.client.patch(f"/v1/plan-items/{item['id']}", json={"place": "Kiwi Nydalen"}, headers=world.auth("sara"))
+    assert patched.json()["place"] == "Kiwi Nydalen"
+    bad = await world.client.patch(f"/v1/plan-items/{item['id']}", json={"deadline": "2026-12-01T10:00:00+01:00"}, headers=world.auth("sara"))
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("deadline")
+    cancelled = await world.client.delete(f"/v1/plan-items/{item['id']}", headers=world.auth("sara"))
+    assert cancelled.json()["status"] == "cancelled"
+    assert (await world.client.patch(f"/v1/plan-items/{item['id']}", json={"place": "x"}, headers=world.auth("sara"))).status_code == 409
+    listed = (await world.client.get(f"/v1/candidates/{candidate}/plan-items", headers=world.auth("a"))).json()
+    assert [i["id"] for i in listed] == [item["id"]]
+    assert (await world.client.get(f"/v1/plan-items/{item['id']}", headers=world.auth("per"))).status_code == 404
+    rows = await world.storage.run(lambda db: [r[0] for r in db.execute("SELECT kind FROM outbox ORDER BY id")])
+    assert rows == ["plan_item_created", "plan_item_updated", "plan_item_cancelled"]
+
+    for bad_body in ({"kind": "meeting"}, {"kind": "task"}, {"kind": "shift", "starts_at": "2026-12-01T10:00:00"},
+                     {"kind": "task", "title": "x", "latitude": 1.0}, {"kind": "party", "starts_at": "2026-12-01T10:00:00Z"}):
+        response = await world.client.post(f"/v1/candidates/{candidate}/plan-items", json=bad_body, headers=world.auth("sara"))
+        assert response.status_code == 422, bad_body
+
+
+async def test_word_lists_rules_and_messages(world):
+    candidate = (await create(world)).json()["id"]
+    other = (await create(world, case_id="NAV-2")).json()["id"]
+    word_list = {
+        "title": "Frukt og grønt",
+        "words": [{"norwegian": "en banan", "example": "Bananene ligger her.", "translations": {"so": "muus"}}, {"norwegian": "et eple"}],
+        "candidate_ids": [candidate, other],
+    }
+    response = await world.client.post("/v1/word-lists", json=word_list, headers=world.auth("sara"))
+    assert response.status_code == 201, response.text
+    list_id = response.json()["id"]
+    got = (await world.client.get(f"/v1/word-lists/{list_id}", headers=world.auth("sara"))).json()
+    assert [w["norwegian"] for w in got["words"]] == ["en banan", "et eple"] and got["words"][0]["translations"] == {"so": "muus"}
+    assert (await world.client.get(f"/v1/word-lists/{list_id}", headers=world.auth("b"))).status_code == 404
+    assert (await world.client.get(f"/v1/word-lists/{list_id}", headers=world.auth("per"))).status_code == 404
+    response = await world.client.post("/v1/word-lists", json={**word_list, "candidate_ids": [candidate, 99999]}, headers=world.auth("sara"))
+    assert response.status_code == 404
+
+    rule = await world.client.post(f"/v1/candidates/{candidate}/workplace-rules", json={"text": "Mobilen ligger i skapet."}, headers=world.auth("sara"))
+    assert rule.status_code == 201
+    assert [r["text"] for r in (await world.client.get(f"/v1/candidates/{candidate}/workplace-rules", headers=world.auth("sara"))).json()] == ["Mobilen ligger i skapet."]
+
+    not_joined = await world.client.post(f"/v1/candidates/{candidate}/messages", json={"text": "Hei!"}, headers=world.auth("sara"))
+    assert not_joined.status_code == 409
+    await join(world, candidate, 501)
+    sent = await world.client.post(f"/v1/candidates/{candidate}/messages", json={"text": "Hei! Vi sees mandag."}, headers=world.auth("sara"))
+    assert sent.status_code == 202 and sent.json()["status"] == "queued"
+    due = await world.storage.run(outbox.claim_due)
+    assert [r.kind for r in due] == ["word_list", "word_list", "workplace_rule", "message"]
+
+
+async def test_events_feed_only_what_is_shared_in_order_with_cursor(world):
+    candidate = (await create(world)).json()["id"]
+    await join(world, candidate, 500, share=True)
+    item = (await world.client.post(f"/v1/candidates/{candidate}/plan-items",
+                                    json={"kind": "meeting", "starts_at": "2026-12-01T10:00:00+01:00"}, headers=world.auth("sara"))).json()
+    await world.storage.run(lambda db: __import__("bot.plan").plan.answer(db, 500, item["id"], "not_coming"))
+    page = (await world.client.get("/v1/events?limit=2", headers=world.auth("sara"))).json()
+    assert [e["type"] for e in page["events"]] == ["candidate_joined", "consent_changed"]
+    rest = (await world.client.get(f"/v1/events?after={page['next_cursor']}", headers=world.auth("sara"))).json()
+    assert [e["type"] for e in rest["events"]] == ["plan_item_answered"]
+    assert rest["events"][0]["data"]["answer"] == "not_coming" and rest["events"][0]["case_id"] == "NAV-1"
+    # Withdrawal: the withdrawal itself is an event; answers after it are not.
+    await world.storage.run(consent.record, 500, "specialist", False, "so")
+    await world.storage.run(lambda db: __import__("bot.plan").plan.answer(db, 500, item["id"], "coming"))
+    after = (await world.client.get(f"/v1/events?after={rest['next_cursor']}", headers=world.auth("sara"))).json()
+    assert [(e["type"], e["data"]) for e in after["events"]] == [("consent_changed", {"recipient": "specialist", "granted": False})]
+    empty = (await world.client.get(f"/v1/events?after={after['next_cursor']}", headers=world.auth("sara"))).json()
+    assert empty == {"events": [], "next_cursor": after["next_cursor"]}
+    # Scope: Per and organisation B see none of it.
+    assert (await world.client.get("/v1/events", headers=world.auth("per"))).json()["events"] == []
+    assert (await world.client.get("/v1/events", headers=world.auth("b"))).json()["events"] == []
+    assert (await world.client.get("/v1/events?after=abc", headers=world.auth("sara"))).status_code == 422
+
+
+async def test_idempotency_key_replays_the_first_result(world):
+    headers = {**world.auth("sara"), "Idempotency-Key": "create-NAV-7"}
+    body = {"case_id": "NAV-7"}
+    first = await world.client.post("/v1/candidates", json=body, headers=headers)
+    second = await world.client.post("/v1/candidates", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json() and second.headers["Idempotent-Replayed"] == "true"
+    assert len((await world.client.get("/v1/candidates", headers=world.auth("sara"))).json()) == 1
+    other_body = await world.client.post("/v1/candidates", json={"case_id": "NAV-8"}, headers=headers)
+    assert other_body.status_code == 409
+    # Keys belong to a token: Per may use the same key for his own request.
+    per = await world.client.post("/v1/candidates", json={"case_id": "NAV-9"}, headers={**world.auth("per"), "Idempotency-Key": "create-NAV-7"})
+    assert per.status_code == 201
+    # A refused request is replayed as refused, and still changes nothing.
+    dup_headers = {**world.auth("sara"), "Idempotency-Key": "dup"}
+    assert (await world.client.post("/v1/candidates", json=body, headers=dup_headers)).status_code == 409
+    assert (await world.client.post("/v1/candidates", json=body, headers=dup_headers)).status_code == 409
+
+
+async def test_body_size_limit_and_rate_limit(tmp_path):
+    world = await make_world(tmp_path / "limits.sqlite3", rate=1.0, burst=3)
+    try:
+        huge = {"case_id": "X", "name": "y" * 70_000}
+        response = await world.client.post("/v1/candidates", json=huge, headers=world.auth("sara"))
+        assert response.status_code == 413
+        codes = [(await world.client.get("/v1/candidates", headers=world.auth("sara"))).status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200] and codes[3] == 429
+        limited = await world.client.get("/v1/candidates", headers=world.auth("sara"))
+        assert int(limited.headers["Retry-After"]) >= 1
+        assert (await world.client.get("/v1/candidates", headers=world.auth("per"))).status_code == 200  # per token
+    finally:
+        await world.client.aclose()
+        world.storage.close()
+
+
+async def test_every_request_is_audited(world):
+    await create(world)
+    await world.client.get("/v1/candidates", headers=world.auth("revoked"))
+    entries = await world.storage.run(lambda db: __import__("bot.api_access").api_access.audit_entries(db))
+    assert [(e["method"], e["path"], e["status"], e["token_name"]) for e in entries] == [
+        ("POST", "/v1/candidates", 201, "Sara's script"),
+        ("GET", "/v1/candidates", 401, None),
+    ]
+
+
+async def test_left_candidate_keeps_only_the_case_and_events_say_so(world):
+    candidate = (await create(world)).json()["id"]
+    await join(world, candidate, 500)
+    from bot import personal_data
+
+    await world.storage.run(personal_data.erase, 500)
+    status = (await world.client.get(f"/v1/candidates/{candidate}", headers=world.auth("sara"))).json()
+    assert status["status"] == "left" and status["language"] is None and status["consents"] == {"specialist": None, "mentor": None}
+    feed = (await world.client.get("/v1/events", headers=world.auth("sara"))).json()["events"]
+    assert [e["type"] for e in feed] == ["candidate_left"]
+    meeting = {"kind": "meeting", "starts_at": "2026-12-01T10:00:00+01:00"}
+    assert (await world.client.post(f"/v1/candidates/{candidate}/plan-items", json=meeting, headers=world.auth("sara"))).status_code == 409
+    assert await world.storage.run(events.page, 1) != []
