@@ -4,16 +4,21 @@
     jobbvenn chat                    the real bot in this terminal, on a built-in local Bot API server
     jobbvenn admin invite-specialist a one-time link for a new job specialist
     jobbvenn admin invite-admin      a one-time link for a new administrator
+    jobbvenn admin org create|list   organisations (municipalities, providers)
+    jobbvenn admin specialists       job specialists and their Telegram ids
+    jobbvenn admin token create|list|revoke   bearer tokens for the sync API
+    jobbvenn admin audit-export      every API request, as JSON lines
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 
-from bot import db, invitations
+from bot import api_access, db, invitations
 from bot.config import SETTINGS, Config, ConfigError, load_config
 
 NO_TOKEN = (
@@ -44,6 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     for task, what in (("invite-specialist", "a job specialist"), ("invite-admin", "an administrator")):
         p = admin_sub.add_parser(task, parents=[settings], help=f"print a one-time invitation link for {what}")
         p.add_argument("--qr", action="store_true", help="also draw the link as a QR code in the terminal")
+        p.add_argument("--org", default="default", help="the organisation they belong to (default: default)")
+    org = admin_sub.add_parser("org", parents=[settings], help="organisations").add_subparsers(dest="org_command", required=True)
+    org.add_parser("list", parents=[settings], help="list organisations")
+    org.add_parser("create", parents=[settings], help="create an organisation").add_argument("name")
+    admin_sub.add_parser("specialists", parents=[settings], help="list job specialists").add_argument("--org")
+    token = admin_sub.add_parser("token", parents=[settings], help="API tokens").add_subparsers(dest="token_command", required=True)
+    create = token.add_parser("create", parents=[settings], help="create a token (shown once)")
+    create.add_argument("--org", default="default", help="the organisation (default: default)")
+    create.add_argument("--name", required=True, help="what the token is for, e.g. 'case system'")
+    create.add_argument("--specialist", type=int, help="limit the token to this specialist's caseload (Telegram id)")
+    token.add_parser("list", parents=[settings], help="list tokens (never the secret)")
+    token.add_parser("revoke", parents=[settings], help="revoke a token").add_argument("id", type=int)
+    audit = admin_sub.add_parser("audit-export", parents=[settings], help="print the API audit log as JSON lines")
+    audit.add_argument("--since", help="only entries at or after this ISO time, e.g. 2026-11-01")
     return parser
 
 
@@ -62,12 +81,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(run_chat(config, files_dir=args.files_dir))
         if args.command == "admin":
-            return admin_invite(config, "specialist" if args.admin_command == "invite-specialist" else "admin", args.qr)
+            return admin(config, args)
         return run_bot(config)
     except ConfigError as err:
         print(f"jobbvenn: {err}", file=sys.stderr)
         return 2
-    except db.SchemaTooNewError as err:
+    except (db.SchemaTooNewError, api_access.AccessError) as err:
         print(f"jobbvenn: {err}", file=sys.stderr)
         return 2
 
@@ -76,19 +95,20 @@ def run_bot(config: Config) -> int:
     if config.token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.telegram_app import build_application
+    from bot.runner import serve
 
-    application = build_application(config)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve(config))
     except InvalidToken:
         print("jobbvenn: Telegram does not accept this TELEGRAM_BOT_TOKEN.", file=sys.stderr)
         return 2
     except NetworkError as err:
         print(f"jobbvenn: cannot reach the Bot API at {config.base_url} ({err}). Try `jobbvenn chat` to run locally.", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"jobbvenn: the HTTP API cannot listen on {config.http_host}:{config.http_port} ({err}); set JOBBVENN_HTTP.", file=sys.stderr)
         return 1
     return 0
 
@@ -110,16 +130,57 @@ def _bot_username(config: Config, database) -> str:
     raise ConfigError("the bot's username is not known yet: start the bot once, or pass --bot-username")
 
 
-def admin_invite(config: Config, kind: str, show_qr: bool = False) -> int:
+def admin(config: Config, args: argparse.Namespace) -> int:
     database = db.connect(config.db_path)
     try:
-        username = _bot_username(config, database)
-        code = invitations.create(database, kind)
+        task = args.admin_command
+        if task in ("invite-specialist", "invite-admin"):
+            return admin_invite(config, database, "specialist" if task == "invite-specialist" else "admin", args.org, args.qr)
+        if task == "org":
+            if args.org_command == "create":
+                print(f"organisation {api_access.create_organisation(database, args.name)}: {args.name}")
+            else:
+                for o in api_access.organisations(database):
+                    print(f"{o['id']}\t{o['name']}\t{o['specialists']} specialists\t{o['candidates']} candidates")
+        elif task == "specialists":
+            org = api_access.organisation_id(database, args.org) if args.org else None
+            for sp in api_access.specialists(database, org):
+                print(f"{sp['id']}\t{sp['first_name'] or '-'}\t{sp['organisation']}")
+        elif task == "token":
+            return admin_token(database, args)
+        elif task == "audit-export":
+            for entry in api_access.audit_entries(database, args.since):
+                print(json.dumps(entry, ensure_ascii=False))
+        return 0
     finally:
         database.close()
+
+
+def admin_token(database, args: argparse.Namespace) -> int:
+    if args.token_command == "create":
+        org = api_access.organisation_id(database, args.org)
+        token_id, token = api_access.create_token(database, org, args.name, args.specialist)
+        print(f"token {token_id} for {args.org}" + (f", caseload of specialist {args.specialist}" if args.specialist else "") + ":")
+        print(token)
+        print("Store it now: it is not shown again.", file=sys.stderr)
+    elif args.token_command == "list":
+        for t in api_access.tokens(database):
+            scope = f"specialist {t['specialist_id']}" if t["specialist_id"] else "whole organisation"
+            state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
+            print(f"{t['id']}\t{t['name']}\t{t['organisation']}\t{scope}\t{state}")
+    elif not api_access.revoke_token(database, args.id):
+        raise api_access.AccessError(f"no active token {args.id} (see `jobbvenn admin token list`)")
+    else:
+        print(f"token {args.id} revoked")
+    return 0
+
+
+def admin_invite(config: Config, database, kind: str, org_name: str = "default", show_qr: bool = False) -> int:
+    username = _bot_username(config, database)
+    code = invitations.create(database, kind, organisation_id=api_access.organisation_id(database, org_name))
     link = invitations.deep_link(username, code)
     role = "job specialist" if kind == "specialist" else "administrator"
-    print(f"One-time link for a new {role} (valid for 14 days, works once):")
+    print(f"One-time link for a new {role} in {org_name} (valid for 14 days, works once):")
     print(link)
     if show_qr:
         import segno

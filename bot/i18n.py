@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time
 
 from bot import LOCALES_DIR, languages
 
@@ -63,6 +63,12 @@ class Translator:
 
     def datetime(self, moment: datetime, tz: ZoneInfo, fmt: str = "medium") -> str:
         return format_datetime(moment, format=fmt, tzinfo=tz, locale=self.language.babel)
+
+    def when(self, moment: datetime, tz: ZoneInfo) -> str:
+        """The full date with weekday and month in words, then the time: "tirsdag 1. desember 2026 10:00"."""
+        local = moment.astimezone(tz)
+        day = format_date(local, format="full", locale=self.language.babel)
+        return f"{day} {format_time(local, 'short', locale=self.language.babel)}"
 
 
 @cache

@@ -51,10 +51,14 @@ def claim_due(db: sqlite_utils.Database, now: datetime | None = None, limit: int
     """Take up to `limit` due rows for sending; nobody else gets them until the claim times out."""
     now = now or utcnow()
     with transaction(db):
+        # Rows for a candidate who has not joined yet (or not yet chosen a language and
+        # answered the consent questions) wait until they have.
         rows = db.execute(
-            "SELECT id, candidate_id, kind, ref_id, payload, attempts FROM outbox "
-            "WHERE sent_at IS NULL AND due_at <= ? AND (claimed_at IS NULL OR claimed_at <= ?) "
-            "AND attempts < ? ORDER BY due_at, id LIMIT ?",
+            "SELECT o.id, o.candidate_id, o.kind, o.ref_id, o.payload, o.attempts FROM outbox o "
+            "JOIN candidates c ON c.id = o.candidate_id "
+            "JOIN users u ON u.id = c.user_id AND u.onboarding = 'done' "
+            "WHERE o.sent_at IS NULL AND o.due_at <= ? AND (o.claimed_at IS NULL OR o.claimed_at <= ?) "
+            "AND o.attempts < ? ORDER BY o.due_at, o.id LIMIT ?",
             [iso(now), iso(now - CLAIM_TIMEOUT), MAX_ATTEMPTS, limit],
         ).fetchall()
         if rows:

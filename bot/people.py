@@ -179,3 +179,10 @@ def link_mentor(db: sqlite_utils.Database, mentor_id: int, candidate_id: int, no
         "INSERT OR IGNORE INTO mentor_links (mentor_id, candidate_id, created_at) VALUES (?, ?, ?)",
         [mentor_id, candidate_id, iso(now or utcnow())],
     )
+
+
+def specialist_of(db: sqlite_utils.Database, candidate_id: int) -> tuple[User, str] | None:
+    """The candidate's job specialist and the specialist's own label for the case."""
+    cand = get_candidate(db, candidate_id)
+    specialist = get_user(db, cand.specialist_id) if cand and cand.specialist_id else None
+    return (specialist, cand.label) if specialist else None

@@ -24,7 +24,8 @@ from telegram.ext import (
 
 from bot import db, languages
 from bot.config import Config
-from bot.handlers import admin, candidate, common, fallback, mentor, onboarding, privacy, specialist
+from bot.delivery import OutboxDeliverer
+from bot.handlers import admin, candidate, common, fallback, mentor, onboarding, plan, privacy, specialist
 from bot.i18n import N_, translator
 from bot.storage import Storage
 
@@ -101,6 +102,7 @@ def build_application(
     )
     application.bot_data["storage"] = storage
     application.bot_data["config"] = config
+    application.bot_data["deliverer"] = OutboxDeliverer(application)
     add_handlers(application)
     return application
 
@@ -127,6 +129,7 @@ def add_handlers(application: Application) -> None:
     add(CallbackQueryHandler(specialist.specialist_button, pattern=r"^spec:"))
     add(CallbackQueryHandler(mentor.mentor_button, pattern=r"^mentor:"))
     add(CallbackQueryHandler(admin.admin_button, pattern=r"^admin:"))
+    add(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
     add(CallbackQueryHandler(fallback.stale_button))
 
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.free_text))
@@ -152,6 +155,7 @@ async def run_in_loop(application: Application, poll_timeout: int = 10) -> None:
 async def stop_in_loop(application: Application) -> None:
     if application.updater.running:
         await application.updater.stop()
+    await application.bot_data["deliverer"].stop()
     if application.running:
         await application.stop()
     await application.shutdown()
@@ -159,6 +163,7 @@ async def stop_in_loop(application: Application) -> None:
 
 
 async def _post_init(application: Application) -> None:
+    application.bot_data["deliverer"].start()
     storage: Storage = application.bot_data["storage"]
     if application.bot_data["config"].remember_bot_username:
         await storage.run(db.set_meta, "bot_username", application.bot.username)
@@ -167,6 +172,7 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
+    await application.bot_data["deliverer"].stop()
     application.bot_data["storage"].close()
 
 

@@ -78,6 +78,17 @@ class BotHarness:
         """Wait for any update the test queued itself (sticker, photo, forged button...)."""
         return await self._act(user, update_id)
 
+    async def wait_for_message(self, user: SimulatedUser, predicate=lambda m: True, timeout: float = 10) -> ChatMessage:
+        """A bot message to this user that arrives without the user doing anything (outbox, reminders)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        seen = {m.message_id for m in self.server.bot_messages(user.id)}
+        while asyncio.get_running_loop().time() < deadline:
+            for message in self.server.bot_messages(user.id):
+                if message.message_id not in seen and predicate(message):
+                    return message
+            await asyncio.sleep(0.01)
+        raise TimeoutError(f"no new message for user {user.id}")
+
     def last(self, user: SimulatedUser) -> ChatMessage:
         return self.server.bot_messages(user.id)[-1]
 

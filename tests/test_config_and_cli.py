@@ -113,3 +113,38 @@ def test_local_chat_does_not_leak_its_bot_name_into_real_invitation_links(tmp_pa
     )
     assert main(["admin", "invite-specialist", "--db", str(db_path)]) == 2
     assert "username" in capsys.readouterr().err
+
+
+def test_admin_organisations_tokens_and_audit(capsys, tmp_path):
+    db = ["--db", str(tmp_path / "admin.sqlite3")]
+    assert main(["admin", "org", "create", "Bydel Nord", *db]) == 0
+    assert main(["admin", "org", "create", "Bydel Nord", *db]) == 2  # exists already
+    capsys.readouterr()
+    assert main(["admin", "org", "list", *db]) == 0
+    assert [line.split("\t")[1] for line in capsys.readouterr().out.splitlines()] == ["default", "Bydel Nord"]
+
+    assert main(["admin", "token", "create", "--org", "Bydel Nord", "--name", "case system", *db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    token = out[1]
+    assert token.startswith("jv_") and len(token) > 40
+    assert main(["admin", "token", "create", "--org", "Nowhere", "--name", "x", *db]) == 2
+    assert main(["admin", "token", "create", "--org", "default", "--name", "x", "--specialist", "12345", *db]) == 2
+    capsys.readouterr()
+    assert main(["admin", "token", "list", *db]) == 0
+    listed = capsys.readouterr().out
+    assert "case system\tBydel Nord\twhole organisation\tactive" in listed and token not in listed
+    assert main(["admin", "token", "revoke", "1", *db]) == 0
+    assert main(["admin", "token", "revoke", "1", *db]) == 2
+
+    from bot import api_access
+    from bot import db as database
+
+    conn = database.connect(tmp_path / "admin.sqlite3")
+    assert api_access.scope_for(conn, token) is None  # revoked
+    api_access.audit(conn, None, "GET", "/v1/events", 401)
+    capsys.readouterr()
+    assert main(["admin", "audit-export", *db]) == 0
+    import json
+
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert entries[0]["path"] == "/v1/events" and entries[0]["status"] == 401

@@ -8,16 +8,19 @@ which the bot delivers; the API never talks to Telegram itself.
 
 import asyncio
 import base64
+import functools
 import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope as AsgiScope, Send
 
 from bot import __version__, api_access, consent, events, invitations, outbox, people, plan, wordlists, workplace_rules
@@ -25,7 +28,10 @@ from bot.api import schemas
 from bot.api_access import Scope
 from bot.storage import Storage
 
-MAX_BODY_BYTES = 64 * 1024
+#: Larger than any body the schema allows (100 words in ten languages, even with every
+#: character JSON-escaped), so only a body that breaks the schema anyway meets it.
+MAX_BODY_BYTES = 1024 * 1024
+CASE_ID_PATTERN = schemas.CASE_ID_PATTERN
 
 ERRORS = {
     401: {"model": schemas.ErrorBody, "description": "Missing, unknown or revoked token"},
@@ -33,8 +39,13 @@ ERRORS = {
     413: {"model": schemas.ErrorBody, "description": "Request body too large"},
     429: {"model": schemas.ErrorBody, "description": "Too many requests: wait Retry-After seconds"},
 }
-WRITE_ERRORS = {**ERRORS, 409: {"model": schemas.ErrorBody, "description": "Conflict (see detail)"}}
+WRITE_ERRORS = {
+    **ERRORS,
+    400: {"model": schemas.ErrorBody, "description": "The body is not JSON"},
+    409: {"model": schemas.ErrorBody, "description": "Conflict (see detail)"},
+}
 
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", min_length=1, max_length=100,
@@ -43,10 +54,15 @@ IdempotencyKey = Annotated[
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, detail: Any, headers: dict[str, str] | None = None):
         self.status = status
         self.detail = detail
         self.headers = headers or {}
+
+    @classmethod
+    def invalid(cls, field: str, message: str) -> "ApiError":
+        """A 422 shaped like FastAPI's own validation errors, naming the body field."""
+        return cls(422, [{"loc": ["body", field], "msg": message, "type": "value_error", "input": None}])
 
 
 class TokenBuckets:
@@ -122,7 +138,27 @@ def create_api(
 ) -> FastAPI:
     """The API app. `bot_username` gives the bot's @username for invitation links;
     `wake_outbox` tells the bot's deliverer there is something new to send."""
+    @functools.cache
+    def query_params_of(path: str, method: str) -> frozenset[str]:
+        """The query parameters the OpenAPI document gives this operation."""
+        operation = api.openapi()["paths"].get(path, {}).get(method.lower(), {})
+        return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+
+    async def known_query_params(request: Request) -> None:
+        """A misspelt or repeated query parameter is an error, not something to ignore or guess at."""
+        route = request.scope.get("route")
+        known = query_params_of(route.path, request.method) if route else set()
+        for key in request.query_params:
+            problem = None
+            if key not in known:
+                problem = "unknown query parameter"
+            elif len(request.query_params.getlist(key)) > 1:
+                problem = "give this parameter once"
+            if problem:
+                raise ApiError(422, [{"loc": ["query", key], "msg": problem, "type": "value_error", "input": None}])
+
     api = FastAPI(
+        dependencies=[Depends(known_query_params)],
         title="Jobbvenn sync API",
         version=__version__,
         description=(
@@ -137,6 +173,17 @@ def create_api(
     buckets = TokenBuckets(rate, burst)
     bearer = HTTPBearer(auto_error=False, description="A token from `jobbvenn admin token create`")
     wake = wake_outbox or (lambda: None)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # name every method the path has, not just one route's
+            allowed: set[str] = set()
+            for route in api.routes:
+                if route.matches(request.scope)[0] != Match.NONE:
+                    allowed |= getattr(route, "methods", None) or set()
+            headers["Allow"] = ", ".join(sorted(allowed))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
     @api.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -206,12 +253,15 @@ def create_api(
         async def work():
             specialist_id = body.specialist_id if scope.specialist_id is None else scope.specialist_id
             if scope.specialist_id is not None and body.specialist_id not in (None, scope.specialist_id):
-                raise ApiError(422, "specialist_id: a specialist token creates candidates only in its own caseload")
+                raise ApiError.invalid("specialist_id", "a specialist token creates candidates only in its own caseload")
             if specialist_id is None:
-                raise ApiError(422, "specialist_id: required with an organisation token")
+                raise ApiError.invalid("specialist_id", "required with an organisation token")
             result = await storage.run(_create_candidate, scope, specialist_id, body)
-            if isinstance(result, str):
-                raise ApiError(409 if result.startswith("case_id") else 422, result)
+            if isinstance(result, tuple) and isinstance(result[0], str):
+                field, message = result
+                if field == "case_id":
+                    raise ApiError(409, f"case_id: {message}")
+                raise ApiError.invalid(field, message)
             candidate_id, code = result
             out = await storage.run(_candidate_out, candidate_id)
             link = invitations.deep_link(_username(), code)
@@ -223,19 +273,21 @@ def create_api(
         return await write(request, scope, idempotency_key, 201, work)
 
     @api.get("/v1/candidates", response_model=list[schemas.CandidateOut], responses=ERRORS, tags=["candidates"])
-    async def list_candidates(scope: Auth, case_id: Annotated[str | None, Query(max_length=64)] = None):
+    async def list_candidates(
+        scope: Auth, case_id: Annotated[str, Query(min_length=1, max_length=64, pattern=CASE_ID_PATTERN)] = None
+    ):
         """The candidates this token may see, newest first; `case_id` finds one by the case system's reference."""
         return await storage.run(_list_candidates, scope, case_id)
 
     @api.get("/v1/candidates/{candidate_id}", response_model=schemas.CandidateOut, responses=ERRORS, tags=["candidates"])
-    async def get_candidate(candidate_id: int, scope: Auth):
+    async def get_candidate(candidate_id: PathId, scope: Auth):
         """Status: joined or not, language, consent answers, whether the bot can reach them."""
         await candidate_or_404(scope, candidate_id)
         return await storage.run(_candidate_out, candidate_id)
 
     @api.post("/v1/candidates/{candidate_id}/invitation", status_code=201, response_model=schemas.Invitation,
               responses=WRITE_ERRORS, tags=["candidates"])
-    async def new_invitation(candidate_id: int, request: Request, scope: Auth, idempotency_key: IdempotencyKey = None):
+    async def new_invitation(candidate_id: PathId, request: Request, scope: Auth, idempotency_key: IdempotencyKey = None):
         """A fresh invitation for a candidate who has not joined yet; earlier links stop working."""
 
         async def work():
@@ -252,7 +304,7 @@ def create_api(
 
     @api.post("/v1/candidates/{candidate_id}/plan-items", status_code=201, response_model=schemas.PlanItemOut,
               responses=WRITE_ERRORS, tags=["plan"])
-    async def create_plan_item(candidate_id: int, body: schemas.PlanItemCreate, request: Request, scope: Auth,
+    async def create_plan_item(candidate_id: PathId, body: schemas.PlanItemCreate, request: Request, scope: Auth,
                                idempotency_key: IdempotencyKey = None):
         """A meeting, work shift or task. The candidate is told in their language and can answer."""
 
@@ -268,7 +320,7 @@ def create_api(
         return await write(request, scope, idempotency_key, 201, work)
 
     @api.get("/v1/candidates/{candidate_id}/plan-items", response_model=list[schemas.PlanItemOut], responses=ERRORS, tags=["plan"])
-    async def list_plan_items(candidate_id: int, scope: Auth):
+    async def list_plan_items(candidate_id: PathId, scope: Auth):
         await candidate_or_404(scope, candidate_id)
         return [i.as_dict() for i in await storage.run(plan.for_candidate, candidate_id)]
 
@@ -280,11 +332,11 @@ def create_api(
         return item
 
     @api.get("/v1/plan-items/{item_id}", response_model=schemas.PlanItemOut, responses=ERRORS, tags=["plan"])
-    async def get_plan_item(item_id: int, scope: Auth):
+    async def get_plan_item(item_id: PathId, scope: Auth):
         return (await plan_item_or_404(scope, item_id)).as_dict()
 
     @api.patch("/v1/plan-items/{item_id}", response_model=schemas.PlanItemOut, responses=WRITE_ERRORS, tags=["plan"])
-    async def update_plan_item(item_id: int, body: schemas.PlanItemUpdate, request: Request, scope: Auth,
+    async def update_plan_item(item_id: PathId, body: schemas.PlanItemUpdate, request: Request, scope: Auth,
                                idempotency_key: IdempotencyKey = None):
         """Change an item; the candidate is told, and their earlier answer no longer holds."""
 
@@ -295,7 +347,7 @@ def create_api(
             values = body.model_dump(exclude_unset=True)
             problem = _fits_kind(item.kind, values)
             if problem:
-                raise ApiError(422, problem)
+                raise ApiError.invalid(*problem)
             updated = await storage.run(plan.update, item_id, _db_values(values))
             wake()
             return updated.as_dict()
@@ -303,7 +355,7 @@ def create_api(
         return await write(request, scope, idempotency_key, 200, work)
 
     @api.delete("/v1/plan-items/{item_id}", response_model=schemas.PlanItemOut, responses=WRITE_ERRORS, tags=["plan"])
-    async def cancel_plan_item(item_id: int, request: Request, scope: Auth, idempotency_key: IdempotencyKey = None):
+    async def cancel_plan_item(item_id: PathId, request: Request, scope: Auth, idempotency_key: IdempotencyKey = None):
         """Cancel an item (it stays in the record as cancelled); the candidate is told."""
 
         async def work():
@@ -331,7 +383,7 @@ def create_api(
         return await write(request, scope, idempotency_key, 201, work)
 
     @api.get("/v1/word-lists/{list_id}", response_model=schemas.WordListOut, responses=ERRORS, tags=["words"])
-    async def get_word_list(list_id: int, scope: Auth):
+    async def get_word_list(list_id: PathId, scope: Auth):
         found = await storage.run(wordlists.get, list_id)
         if found is None or found.organisation_id != scope.organisation_id:
             raise ApiError(404, "no such word list")
@@ -343,7 +395,7 @@ def create_api(
 
     @api.post("/v1/candidates/{candidate_id}/workplace-rules", status_code=201, response_model=schemas.RuleOut,
               responses=WRITE_ERRORS, tags=["workplace"])
-    async def add_rule(candidate_id: int, body: schemas.RuleCreate, request: Request, scope: Auth,
+    async def add_rule(candidate_id: PathId, body: schemas.RuleCreate, request: Request, scope: Auth,
                        idempotency_key: IdempotencyKey = None):
         """A rule of the candidate's own workplace, in plain Norwegian."""
 
@@ -357,13 +409,13 @@ def create_api(
 
     @api.get("/v1/candidates/{candidate_id}/workplace-rules", response_model=list[schemas.RuleOut], responses=ERRORS,
              tags=["workplace"])
-    async def list_rules(candidate_id: int, scope: Auth):
+    async def list_rules(candidate_id: PathId, scope: Auth):
         await candidate_or_404(scope, candidate_id)
         return [_rule_out(r) for r in await storage.run(workplace_rules.for_candidate, candidate_id)]
 
     @api.post("/v1/candidates/{candidate_id}/messages", status_code=202, response_model=schemas.MessageOut,
               responses=WRITE_ERRORS, tags=["messages"])
-    async def send_message(candidate_id: int, body: schemas.MessageCreate, request: Request, scope: Auth,
+    async def send_message(candidate_id: PathId, body: schemas.MessageCreate, request: Request, scope: Auth,
                            idempotency_key: IdempotencyKey = None):
         """A short message from the specialist; the bot delivers it as soon as it can."""
 
@@ -419,29 +471,30 @@ def _db_values(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.astimezone(timezone.utc).replace(microsecond=0).isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
 
 
-def _fits_kind(kind: str, values: dict[str, Any]) -> str | None:
-    if "meeting_kind" in values and values["meeting_kind"] is not None and kind != "meeting":
-        return "meeting_kind: only for meetings"
-    if "repeat_weeks" in values and values["repeat_weeks"] is not None and kind != "shift":
-        return "repeat_weeks: only for shifts"
-    if "deadline" in values and values["deadline"] is not None and kind != "task":
-        return "deadline: only for tasks"
+def _fits_kind(kind: str, values: dict[str, Any]) -> tuple[str, str] | None:
+    """(field, problem) when a change does not fit the item's kind."""
+    if values.get("meeting_kind") is not None and kind != "meeting":
+        return "meeting_kind", "only for meetings"
+    if values.get("repeat_weeks") is not None and kind != "shift":
+        return "repeat_weeks", "only for shifts"
+    if values.get("deadline") is not None and kind != "task":
+        return "deadline", "only for tasks"
     if kind in ("meeting", "shift") and "starts_at" in values and values["starts_at"] is None:
-        return f"starts_at: a {kind} needs it"
+        return "starts_at", f"a {kind} needs it"
     if kind == "task" and "title" in values and values["title"] is None:
-        return "title: a task needs it"
+        return "title", "a task needs it"
     return None
 
 
 def _create_candidate(db, scope: Scope, specialist_id: int, body: schemas.CandidateCreate):
     specialist = people.get_user(db, specialist_id)
     if specialist is None or specialist.role != "specialist" or specialist.organisation_id != scope.organisation_id:
-        return "specialist_id: not a job specialist in this organisation"
+        return "specialist_id", "not a job specialist in this organisation"
     if db.execute("SELECT 1 FROM candidates WHERE organisation_id = ? AND case_id = ?", [scope.organisation_id, body.case_id]).fetchone():
-        return "case_id: a candidate with this case_id exists already"
+        return "case_id", "a candidate with this case_id exists already"
     label = body.name or body.case_id
     if people.looks_like_id_number(label):
-        return "name: must not contain an ID number"
+        return ("name" if body.name else "case_id"), "must not contain an ID number"
     return invitations.invite_candidate(db, specialist_id, label, body.language_hint, case_id=body.case_id)
 
 

@@ -4,13 +4,16 @@ document, so the document describes exactly what the server validates and return
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from bot import languages
 from bot.plan import MEETING_KINDS
 
+CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
+#: A database id: SQLite integers are 64-bit, and ids start at 1.
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 LanguageCode = Literal[tuple(languages.codes())]  # type: ignore[valid-type]
 MeetingKind = Literal[MEETING_KINDS]  # type: ignore[valid-type]
 ShortText = Field(default=None, min_length=1, max_length=200)
@@ -32,12 +35,12 @@ class Health(BaseModel):
 # -- candidates ------------------------------------------------------------------------
 
 class CandidateCreate(Strict):
-    case_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+    case_id: str = Field(min_length=1, max_length=64, pattern=CASE_ID_PATTERN,
                          description="The case system's own reference for this candidate; unique in the organisation.")
     name: str | None = Field(default=None, min_length=1, max_length=60,
                              description="How the specialist sees the candidate in the bot; defaults to case_id. No ID numbers.")
     language_hint: LanguageCode | None = Field(default=None, description="The language the candidate reads best, if known.")
-    specialist_id: int | None = Field(default=None, description="Required with an organisation token: whose caseload.")
+    specialist_id: DbId | None = Field(default=None, description="Required with an organisation token: whose caseload.")
 
 
 class Consents(BaseModel):
@@ -139,15 +142,15 @@ class PlanItemOut(BaseModel):
 class WordIn(Strict):
     norwegian: str = Field(min_length=1, max_length=100, description="With its article (en/ei/et), or a phrase")
     example: str | None = ShortText
-    translations: dict[LanguageCode, str] = Field(  # type: ignore[valid-type]
+    translations: dict[LanguageCode, Annotated[str, Field(min_length=1, max_length=100)]] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="Translations written by a person, by language code"
     )
 
 
 class WordListCreate(Strict):
     title: str = Field(min_length=1, max_length=100)
-    words: list[WordIn] = Field(min_length=1, max_length=200)
-    candidate_ids: list[int] = Field(min_length=1, max_length=100)
+    words: list[WordIn] = Field(min_length=1, max_length=100)
+    candidate_ids: list[DbId] = Field(min_length=1, max_length=100)
 
 
 class WordListOut(BaseModel):

@@ -152,28 +152,25 @@ async def consent_answered(update: Update, context: Context) -> None:
         await storage(context).run(people.set_onboarding, w.user.id, ONBOARDING_DONE)
         await send_menu(update, context, await who(update, context), t("👋 Welcome to Jobbvenn! You can change your answers with /privacy."))
         await tell_specialist_joined(context, w.user.id)
+        deliverer = context.application.bot_data.get("deliverer")
+        if deliverer is not None:  # what the specialist planned before the candidate joined
+            deliverer.wake()
 
 
 async def tell_specialist_joined(context: Context, candidate_user_id: int) -> None:
     """The specialist always learns that their candidate joined and whether they share."""
-    found = await storage(context).run(_joined_notice_facts, candidate_user_id)
+    cand = await storage(context).run(people.candidate_of_user, candidate_user_id)
+    found = await storage(context).run(people.specialist_of, cand.id) if cand else None
     if found is None:
         return
-    specialist, label, shares = found
+    specialist, label = found
+    shares = await storage(context).run(consent.allows, candidate_user_id, "specialist")
     t = translator(specialist.language)
     text = f"✅ {t.isolate(label)}: {t('joined')}\n" + t("Shares with you: {answer}", answer=t("yes") if shares else t("no"))
     try:
         await context.bot.send_message(specialist.id, text)
     except TelegramError as err:  # the specialist blocked the bot or left: the candidate must not notice
         log.warning("could not tell specialist %s that a candidate joined: %s", specialist.id, err)
-
-
-def _joined_notice_facts(db, candidate_user_id: int):
-    cand = people.candidate_of_user(db, candidate_user_id)
-    specialist = people.get_user(db, cand.specialist_id) if cand and cand.specialist_id else None
-    if specialist is None:
-        return None
-    return specialist, cand.label, consent.allows(db, candidate_user_id, "specialist")
 
 
 def saved_text(t: Translator, recipient: str, granted: bool) -> str:

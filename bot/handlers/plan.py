@@ -1,0 +1,147 @@
+"""Plan items in the chat: how a meeting, shift or task looks to the candidate, and
+the candidate's answers (coming, can't come, done)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot import consent, people, plan
+from bot.handlers.common import Context, button, config, send_menu, storage, who
+from bot.i18n import N_, Translator, translator
+
+log = logging.getLogger(__name__)
+
+WHAT = {
+    "specialist_conversation": N_("Talk with your job specialist"),
+    "status_meeting": N_("Status meeting"),
+    "evaluation_meeting": N_("Evaluation meeting"),
+    "job_interview": N_("Job interview"),
+    "first_day": N_("First day at work"),
+    "other": N_("Meeting"),
+    "shift": N_("Work shift"),
+    "task": N_("Task"),
+}
+ICON = {"meeting": "📅", "shift": "🕘", "task": "📝"}
+HEADING = {
+    "plan_item_created": N_("New in your plan:"),
+    "plan_item_updated": N_("Changed in your plan:"),
+    "plan_item_cancelled": N_("🚫 Cancelled:"),
+}
+REPEATS = {1: N_("🔁 Every week"), 2: N_("🔁 Every second week"), 3: N_("🔁 Every third week"), 4: N_("🔁 Every fourth week")}
+ANSWER_TEXT = {"coming": N_("✅ coming"), "not_coming": N_("❌ not coming"), "done": N_("✔️ done")}
+
+
+def what(t: Translator, item: plan.PlanItem) -> str:
+    key = (item.meeting_kind or "other") if item.kind == "meeting" else item.kind
+    return t(WHAT[key])
+
+
+def describe(t: Translator, item: plan.PlanItem, tz: ZoneInfo) -> list[str]:
+    """The item as short lines with an icon each, in the candidate's language.
+    Text the specialist wrote (title, place, what to bring) is shown as written."""
+    lines = [f"{ICON[item.kind]} {what(t, item)}"]
+    if item.title:
+        lines.append(t.isolate(item.title))
+    if item.starts_at:
+        lines.append("🕘 " + t.when(datetime.fromisoformat(item.starts_at), tz))
+    if item.duration_minutes:
+        lines.append("⏱ " + t("{minutes} minutes", minutes=item.duration_minutes))
+    if item.repeat_weeks:
+        lines.append(t(REPEATS[item.repeat_weeks]))
+    if item.deadline:
+        lines.append("⏰ " + t("Do it before: {when}", when=t.when(datetime.fromisoformat(item.deadline), tz)))
+    if item.place:
+        lines.append("📍 " + t.isolate(item.place))
+    if item.bring:
+        lines.append("🎒 " + t("Bring: {things}", things=t.isolate(item.bring)))
+    if item.participants:
+        lines.append("👥 " + t("Who will be there: {people}", people=t.isolate(item.participants)))
+    return lines
+
+
+def item_message(t: Translator, item: plan.PlanItem, kind: str, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What the candidate gets when an item is created, changed or cancelled."""
+    text = "\n".join([t(HEADING[kind]), "", *describe(t, item, tz)])
+    if kind == "plan_item_cancelled" or item.status != "active":
+        return text, None
+    if item.kind == "task":
+        rows = [[button(t, f"plan:{item.id}:done", "✔️", N_("Done"))]]
+    else:
+        rows = [[button(t, f"plan:{item.id}:coming", "✅", N_("I'm coming")), button(t, f"plan:{item.id}:not_coming", "❌", N_("I can't come"))]]
+    if item.latitude is not None and item.longitude is not None:
+        rows.append([button(t, f"plan:{item.id}:where", "📍", N_("Where?"))])
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def plan_button(update: Update, context: Context) -> None:
+    """The candidate taps ✅, ❌, ✔️ or 📍 under one of their own plan items."""
+    query = update.callback_query
+    await query.answer()
+    w = await who(update, context)
+    parts = query.data.split(":")
+    if w.user is None or w.user.role != "candidate" or len(parts) != 3 or not parts[1].isdigit():
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+        return
+    item_id, action = int(parts[1]), parts[2]
+    if action == "where":
+        item = await storage(context).run(_own_item, w.user.id, item_id)
+        if item is None or item.latitude is None:
+            from bot.handlers.fallback import stale_button_reply
+
+            await stale_button_reply(update, context, w)
+            return
+        await context.bot.send_location(update.effective_chat.id, item.latitude, item.longitude)
+        return
+    item = await storage(context).run(plan.answer, w.user.id, item_id, action) if action in plan.ANSWERS else None
+    if item is None:  # not theirs, cancelled, or an old or forged button
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+        return
+    t = w.t
+    await query.edit_message_reply_markup(InlineKeyboardMarkup([[InlineKeyboardButton(t(ANSWER_TEXT[action]), callback_data=f"plan:{item_id}:{action}")]]))
+    shares = await storage(context).run(consent.allows, w.user.id, "specialist")
+    if action == "done":
+        reply = t("✔️ Well done! It is saved.")
+    elif action == "coming":
+        reply = t("✅ Thank you! It is saved.")
+    else:
+        reply = t("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts.")
+    if not shares:
+        reply += "\n" + t("Your job specialist does not see your answers (see /privacy). Tell them yourself if you want.")
+    await send_menu(update, context, w, reply)
+    if shares:
+        await tell_specialist(context, w.user.id, item, action)
+
+
+def _own_item(db, user_id: int, item_id: int) -> plan.PlanItem | None:
+    item = plan.get(db, item_id)
+    cand = people.candidate_of_user(db, user_id)
+    return item if item and cand and item.candidate_id == cand.id and item.status == "active" else None
+
+
+async def tell_specialist(context: Context, user_id: int, item: plan.PlanItem, action: str) -> None:
+    found = await storage(context).run(people.specialist_of, item.candidate_id)
+    if found is None:
+        return
+    specialist, label = found
+    t = translator(specialist.language)
+    head = f"{ICON[item.kind]} {t.isolate(label)}: {t(ANSWER_TEXT[action])}"
+    text = "\n".join([head, *describe(t, item, config(context).timezone)[:2]])
+    try:
+        await context.bot.send_message(specialist.id, text)
+    except TelegramError as err:
+        log.warning("could not tell specialist %s about a plan answer: %s", specialist.id, err)
+
+
+async def send_item(context: Context, chat_id: int, t: Translator, item: plan.PlanItem, kind: str) -> None:
+    text, markup = item_message(t, item, kind, config(context).timezone)
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
+

@@ -1,0 +1,151 @@
+"""The sync API and the bot together: a candidate created through the API joins in the
+bot, gets a meeting from the API, declines it, and the case system reads the decline;
+after a withdrawal nothing new appears."""
+
+import httpx
+import pytest
+
+from bot import api_access
+from bot.i18n import translator
+from bot.runner import api_for
+
+
+def tr(message: str, **values) -> str:
+    return translator("so")(message, **values)
+
+
+@pytest.fixture
+async def api(harness):
+    """Sara, a job specialist in the bot, and her case system's API client."""
+    await harness.onboard_specialist(user_id=100)
+    token = (await harness.storage.run(api_access.create_token, 1, "Sara's case system", 100))[1]
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=api_for(harness.app)), base_url="http://jobbvenn.test",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    yield client
+    await client.aclose()
+
+
+async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, api):
+    sara = harness.user(100, "Sara", "nb")
+    created = await api.post("/v1/candidates", json={"case_id": "NAV-42", "name": "Hodan", "language_hint": "so"})
+    assert created.status_code == 201, created.text
+    candidate_id = created.json()["id"]
+    code = created.json()["invitation"]["link"].split("start=")[1]
+
+    hodan = harness.user(400, "Hodan", "so")
+    replies = await harness.say(hodan, f"/start {code}")
+    assert replies[-1].button_texts()[0] == "✅ Soomaali"
+    await harness.press(hodan, "✅ Soomaali")
+    await harness.press(hodan, tr("Yes, OK"))
+    await harness.press(hodan, tr("No"))
+    status = (await api.get(f"/v1/candidates/{candidate_id}")).json()
+    assert status["status"] == "joined" and status["language"] == "so" and status["consents"] == {"specialist": True, "mentor": False}
+
+    meeting = {
+        "kind": "meeting", "meeting_kind": "evaluation_meeting", "starts_at": "2026-12-01T10:00:00+01:00",
+        "duration_minutes": 45, "place": "Kiwi Storo", "bring": "timelisten", "latitude": 59.946, "longitude": 10.776,
+    }
+    item = (await api.post(f"/v1/candidates/{candidate_id}/plan-items", json=meeting)).json()
+    delivered = await harness.wait_for_message(hodan, lambda m: m.text.startswith(tr("New in your plan:")))
+    assert tr("Evaluation meeting") in delivered.text
+    assert translator("so").when(__import__("datetime").datetime.fromisoformat(item["starts_at"]), harness.config.timezone) in delivered.text
+    assert "Kiwi Storo" in delivered.text and "timelisten" in delivered.text
+    assert delivered.button_texts() == ["✅ " + tr("I'm coming"), "❌ " + tr("I can't come"), "📍 " + tr("Where?")]
+
+    replies = await harness.press(hodan, "📍 " + tr("Where?"), delivered)
+    assert replies[-1].kind == "location"
+    replies = await harness.press(hodan, "❌ " + tr("I can't come"), delivered)
+    assert replies[-1].text.startswith(tr("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts."))
+    assert harness.server.messages[(hodan.id, delivered.message_id)].button_texts() == [tr("❌ not coming")]
+    told = harness.last(sara)
+    assert "Hodan" in told.text and translator("nb")("❌ not coming") in told.text
+
+    feed = (await api.get("/v1/events")).json()
+    assert [e["type"] for e in feed["events"]] == ["candidate_joined", "consent_changed", "consent_changed", "plan_item_answered"]
+    decline = feed["events"][-1]
+    assert decline["case_id"] == "NAV-42" and decline["data"]["answer"] == "not_coming" and decline["data"]["plan_item_id"] == item["id"]
+
+    # Hodan withdraws: the withdrawal is the last thing the case system hears about her answers.
+    await harness.say(hodan, "/privacy")
+    await harness.press(hodan, tr("{who}: say no", who=tr("Job specialist")))
+    second = (await api.post(f"/v1/candidates/{candidate_id}/plan-items", json={**meeting, "starts_at": "2026-12-08T10:00:00+01:00"})).json()
+    delivered = await harness.wait_for_message(hodan, lambda m: m.text.startswith(tr("New in your plan:")))
+    replies = await harness.press(hodan, "✅ " + tr("I'm coming"), delivered)
+    assert tr("Your job specialist does not see your answers (see /privacy). Tell them yourself if you want.") in replies[-1].text
+    later = (await api.get(f"/v1/events?after={feed['next_cursor']}")).json()
+    assert [(e["type"], e["data"]) for e in later["events"]] == [("consent_changed", {"recipient": "specialist", "granted": False})]
+    assert (await api.get(f"/v1/plan-items/{second['id']}")).json()["answer"] == "coming"  # stored for Hodan herself
+
+
+async def test_forged_plan_button_cannot_answer_someone_elses_meeting(harness, api):
+    ids = []
+    for user_id, case in ((401, "A"), (402, "B")):
+        created = (await api.post("/v1/candidates", json={"case_id": case, "language_hint": "en"})).json()
+        user = harness.user(user_id, case, "en")
+        await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+        await harness.press(user, "✅ English")
+        await harness.press(user, "Yes, OK")
+        await harness.press(user, "Yes, OK")
+        ids.append(created["id"])
+    item = (await api.post(f"/v1/candidates/{ids[0]}/plan-items", json={"kind": "shift", "starts_at": "2026-12-05T10:00:00+01:00", "duration_minutes": 480, "repeat_weeks": 2})).json()
+    shift = await harness.wait_for_message(harness.user(401, "A"), lambda m: "🕘" in m.text)
+    assert "🔁 Every second week" in shift.text and "480 minutes" in shift.text
+    b = harness.user(402, "B")
+    replies = await harness.send(b, b.press_data(harness.last_with_buttons(b), f"plan:{item['id']}:not_coming"))
+    assert replies[-1].text.startswith("⌛")
+    assert (await api.get(f"/v1/plan-items/{item['id']}")).json()["answer"] is None
+
+
+async def test_cancelled_and_changed_items_reach_the_candidate(harness, api):
+    created = (await api.post("/v1/candidates", json={"case_id": "C", "language_hint": "en"})).json()
+    user = harness.user(403, "C", "en")
+    # The task is planned before the candidate joins: it waits, then arrives after onboarding.
+    planned = await api.post(f"/v1/candidates/{created['id']}/plan-items",
+                             json={"kind": "task", "title": "Besøk to butikker", "deadline": "2026-12-03T16:00:00+01:00"})
+    assert planned.status_code == 201
+    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+    await harness.press(user, "✅ English")
+    await harness.press(user, "Yes, OK")
+    await harness.press(user, "No")
+    arrived = await harness.wait_for_message(user, lambda m: "Besøk to butikker" in m.text)
+    assert "⏰ Do it before:" in arrived.text and arrived.button_texts() == ["✔️ Done"]
+    replies = await harness.press(user, "✔️ Done", arrived)
+    assert replies[-1].text.startswith("✔️ Well done! It is saved.")
+    events = (await api.get("/v1/events")).json()["events"]
+    assert events[-1]["type"] == "task_done" and events[-1]["data"]["title"] == "Besøk to butikker"
+
+    item = (await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "meeting", "starts_at": "2026-12-04T09:00:00+01:00"})).json()
+    await harness.wait_for_message(user, lambda m: m.text.startswith("New in your plan:"))
+    await api.patch(f"/v1/plan-items/{item['id']}", json={"place": "NAV Grünerløkka"})
+    changed = await harness.wait_for_message(user, lambda m: m.text.startswith("Changed in your plan:"))
+    assert "NAV Grünerløkka" in changed.text
+    await api.delete(f"/v1/plan-items/{item['id']}")
+    cancelled = await harness.wait_for_message(user, lambda m: m.text.startswith("🚫 Cancelled:"))
+    assert not cancelled.buttons
+    replies = await harness.press(user, "✅ I'm coming", changed)  # the old button after the cancellation
+    assert replies[-1].text.startswith("⌛")
+
+    await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "Husk timelisten i morgen!"})
+    message = await harness.wait_for_message(user, lambda m: m.text.startswith("💬"))
+    assert "Husk timelisten i morgen!" in message.text
+    await api.post("/v1/word-lists", json={"title": "Kassa", "words": [{"norwegian": "en pose", "translations": {"en": "a bag"}}], "candidate_ids": [created["id"]]})
+    words = await harness.wait_for_message(user, lambda m: m.text.startswith("📚"))
+    assert "en pose" in words.text and "a bag" in words.text
+
+
+async def test_blocked_candidate_is_marked_and_specialist_told(harness, api):
+    sara = harness.user(100, "Sara", "nb")
+    created = (await api.post("/v1/candidates", json={"case_id": "D", "name": "Dawit", "language_hint": "ti"})).json()
+    user = harness.user(404, "Dawit", "ti")
+    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+    await harness.press(user, "✅ ትግርኛ")
+    t = translator("ti")
+    await harness.press(user, t("Yes, OK"))
+    await harness.press(user, t("Yes, OK"))
+    user.block()
+    await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "Hei"})
+    told = await harness.wait_for_message(sara, lambda m: m.text.startswith("⚠️"))
+    assert "Dawit" in told.text
+    assert (await api.get(f"/v1/candidates/{created['id']}")).json()["reachable"] is False
