@@ -70,7 +70,7 @@ def file_url_for(base_url: str) -> str:
 
 def parse_host_port(value: str) -> tuple[str, int]:
     host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
         raise ConfigError(f"JOBBVENN_HTTP must be host:port, like {DEFAULT_HTTP} (got {value!r})")
     return host.strip("[]"), int(port)
 

@@ -82,3 +82,13 @@ def page(
     sql += " ORDER BY e.id LIMIT ?"
     params.append(limit)
     return [Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in db.execute(sql, params).fetchall()]
+
+
+def for_candidate(db: sqlite_utils.Database, candidate_id: int) -> list[Event]:
+    """What has been shared about one candidate (for their own /mydata)."""
+    rows = db.execute(
+        "SELECT e.id, e.type, e.candidate_id, c.case_id, e.created_at, e.data FROM events e "
+        "JOIN candidates c ON c.id = e.candidate_id WHERE e.candidate_id = ? ORDER BY e.id",
+        [candidate_id],
+    ).fetchall()
+    return [Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]

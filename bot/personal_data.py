@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlite_utils
 
-from bot import consent, events, people
+from bot import consent, events, people, plan, wordlists, workplace_rules
 from bot.db import iso, transaction, utcnow
 
 
@@ -37,6 +38,23 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
             "mentors": len(people.mentors_of(db, candidate.id)),
         }
         data["consents"] = [asdict(r) for r in consent.history(db, user_id)]
+        data["plan"] = [
+            {k: v for k, v in item.as_dict().items() if v is not None and k not in ("candidate_id", "created_by")}
+            for item in plan.for_candidate(db, candidate.id)
+        ]
+        data["word_lists"] = [
+            {"title": wl.title, "given": wl.created_at, "words": [asdict(w) for w in wl.words]}
+            for wl in wordlists.for_candidate(db, candidate.id)
+        ]
+        data["workplace_rules"] = [{"text": r.text, "given": r.created_at} for r in workplace_rules.for_candidate(db, candidate.id)]
+        data["messages_from_specialist"] = [
+            {"text": json.loads(r[0])["text"], "sent": r[1]}
+            for r in db.execute("SELECT payload, sent_at FROM outbox WHERE candidate_id = ? AND kind = 'message' ORDER BY id", [candidate.id])
+        ]
+        data["shared_with_specialist"] = [
+            {"what": e.type, "when": e.at, "details": e.data}
+            for e in events.for_candidate(db, candidate.id)
+        ]
     if user.role == "specialist":
         data["caseload"] = [
             {"name_or_reference": c.label, "status": c.status, "invited": c.created_at} for c in people.caseload(db, user_id)

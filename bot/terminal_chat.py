@@ -19,6 +19,7 @@ from telegram import Update
 from bot import invitations, people
 from bot.config import Config
 from bot.local_bot_api import LOCAL_TOKEN, ChatMessage, LocalBotApi
+from bot.runner import start_api, stop_api
 from bot.storage import Storage
 from bot.telegram_app import build_application, run_in_loop, stop_in_loop
 
@@ -193,6 +194,13 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
     application = build_application(chat_config, storage, on_update_done=chat.update_done)
     await run_in_loop(application, poll_timeout=5)
     chat.print(f"Jobbvenn, local chat: the real bot on a built-in Bot API server (data in {config.db_path}).")
+    api = None
+    try:
+        api = await start_api(application, config.http_host, config.http_port)
+        port = api[0].servers[0].sockets[0].getsockname()[1]
+        chat.print(f"The sync API answers on http://{config.http_host}:{port} (see the README's walk-through).")
+    except (OSError, SystemExit):
+        chat.print(f"(The sync API is off: {config.http_host}:{config.http_port} is taken. Set JOBBVENN_HTTP to use another port.)")
     chat.print(HELP)
     chat.print()
     interactive = stdin.isatty()
@@ -217,6 +225,8 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     finally:
+        if api is not None:
+            await stop_api(*api)
         await stop_in_loop(application)
         await server.stop()
     chat.print("Bye.")

@@ -92,7 +92,8 @@ def test_terminal_chat_runs_the_real_bot_without_network(tmp_path):
     """The README's first command, driven with piped input."""
     script = "\n".join(["1", "1", "Alina", "7", ":as alina", ":open", "1", "1", "1", ":quit"]) + "\n"
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "chat.sqlite3"), "--files-dir", str(tmp_path / "files")],
+        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "chat.sqlite3"), "--files-dir", str(tmp_path / "files"),
+         "--http", "127.0.0.1:0"],
         input=script, capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
@@ -108,7 +109,7 @@ def test_terminal_chat_runs_the_real_bot_without_network(tmp_path):
 def test_local_chat_does_not_leak_its_bot_name_into_real_invitation_links(tmp_path, capsys):
     db_path = tmp_path / "chat.sqlite3"
     subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--db", str(db_path), "--files-dir", str(tmp_path / "f")],
+        [sys.executable, "-m", "bot", "chat", "--db", str(db_path), "--files-dir", str(tmp_path / "f"), "--http", "127.0.0.1:0"],
         input=":quit\n", capture_output=True, text=True, timeout=120, check=True,
     )
     assert main(["admin", "invite-specialist", "--db", str(db_path)]) == 2

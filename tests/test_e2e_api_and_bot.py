@@ -149,3 +149,23 @@ async def test_blocked_candidate_is_marked_and_specialist_told(harness, api):
     told = await harness.wait_for_message(sara, lambda m: m.text.startswith("⚠️"))
     assert "Dawit" in told.text
     assert (await api.get(f"/v1/candidates/{created['id']}")).json()["reachable"] is False
+
+
+async def test_mydata_shows_what_the_api_stored_and_what_was_shared(harness, api):
+    created = (await api.post("/v1/candidates", json={"case_id": "E", "language_hint": "en"})).json()
+    user = harness.user(405, "Elif", "en")
+    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+    await harness.press(user, "✅ English")
+    await harness.press(user, "Yes, OK")
+    await harness.press(user, "No")
+    await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "meeting", "starts_at": "2026-12-04T09:00:00+01:00", "place": "NAV"})
+    await api.post(f"/v1/candidates/{created['id']}/workplace-rules", json={"text": "Vi starter 07:00."})
+    await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "Hei Elif"})
+    await harness.wait_for_message(user, lambda m: m.text.startswith("💬"))
+    replies = await harness.say(user, "/mydata")
+    document = next(m for m in replies if m.kind == "document")
+    data = __import__("json").loads(harness.server.files[document.file_id].data)
+    assert data["plan"][0]["place"] == "NAV"
+    assert data["workplace_rules"][0]["text"] == "Vi starter 07:00."
+    assert data["messages_from_specialist"][0]["text"] == "Hei Elif"
+    assert [e["what"] for e in data["shared_with_specialist"]] == ["candidate_joined", "consent_changed", "consent_changed"]
