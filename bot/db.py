@@ -167,6 +167,7 @@ def _migration_2_sync_api(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX events_by_organisation ON events(organisation_id, id);
+        CREATE INDEX events_by_candidate ON events(candidate_id, id);
         CREATE TABLE plan_items (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,

@@ -71,6 +71,25 @@ def page(
     db: sqlite_utils.Database, organisation_id: int, after: int = 0, limit: int = 100, specialist_id: int | None = None
 ) -> list[Event]:
     """Events after the cursor, oldest first; for a specialist, only their caseload's."""
+    return [Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in _page_rows(db, organisation_id, after, limit, specialist_id)]
+
+
+def page_json(
+    db: sqlite_utils.Database, organisation_id: int, after: int = 0, limit: int = 100, specialist_id: int | None = None
+) -> tuple[str, int | None]:
+    """The same page as a JSON array, built from the stored JSON without decoding it
+    (the hot path of a case system's polling), and the last event id on it."""
+    rows = _page_rows(db, organisation_id, after, limit, specialist_id)
+    dumps = json.dumps
+    items = [
+        f'{{"id":"{r[0]}","type":{dumps(r[1])},"candidate_id":{dumps(r[2])},"case_id":{dumps(r[3], ensure_ascii=False)},'
+        f'"at":{dumps(r[4])},"data":{r[5]}}}'
+        for r in rows
+    ]
+    return "[" + ",".join(items) + "]", (rows[-1][0] if rows else None)
+
+
+def _page_rows(db: sqlite_utils.Database, organisation_id: int, after: int, limit: int, specialist_id: int | None) -> list[tuple]:
     sql = (
         "SELECT e.id, e.type, e.candidate_id, c.case_id, e.created_at, e.data FROM events e "
         "LEFT JOIN candidates c ON c.id = e.candidate_id WHERE e.organisation_id = ? AND e.id > ?"
@@ -81,7 +100,7 @@ def page(
         params.append(specialist_id)
     sql += " ORDER BY e.id LIMIT ?"
     params.append(limit)
-    return [Event(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in db.execute(sql, params).fetchall()]
+    return db.execute(sql, params).fetchall()
 
 
 def for_candidate(db: sqlite_utils.Database, candidate_id: int) -> list[Event]:

@@ -244,3 +244,24 @@ async def test_left_candidate_keeps_only_the_case_and_events_say_so(world):
     meeting = {"kind": "meeting", "starts_at": "2026-12-01T10:00:00+01:00"}
     assert (await world.client.post(f"/v1/candidates/{candidate}/plan-items", json=meeting, headers=world.auth("sara"))).status_code == 409
     assert await world.storage.run(events.page, 1) != []
+
+
+def test_page_json_is_the_same_as_page(tmp_path):
+    """The fast JSON path and the plain one agree, including awkward text."""
+    import json
+
+    from bot import db
+
+    conn = db.connect(tmp_path / "x.sqlite3")
+    people.add_user(conn, 10, "specialist", "S", organisation_id=1)
+    cid, _ = invitations.invite_candidate(conn, 10, "L", None, case_id='K-"1"\\æ')
+    for data in ({"a": 'quote " and \\ and \u2068rtl\u2069 and 🙂'}, {}, {"n": [1, None, True]}):
+        conn.execute("INSERT INTO events (organisation_id, candidate_id, type, data, created_at) VALUES (1, ?, 'task_done', ?, 'now')",
+                     [cid, json.dumps(data, ensure_ascii=False)])
+    text, last = events.page_json(conn, 1, 0, 10)
+    plain = events.page(conn, 1, 0, 10)
+    assert json.loads(text) == [
+        {"id": str(e.id), "type": e.type, "candidate_id": e.candidate_id, "case_id": e.case_id, "at": e.at, "data": e.data} for e in plain
+    ]
+    assert last == plain[-1].id
+    assert events.page_json(conn, 1, last, 10) == ("[]", None)

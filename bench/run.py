@@ -1,0 +1,41 @@
+"""Runs every benchmark and writes bench/results/latest.json and a readable table.
+
+    .venv/bin/python -m bench.run            # the full sizes
+    .venv/bin/python -m bench.run --quick    # small sizes, to check the benchmarks work
+
+Each figure comes with its baseline, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+from bench import events_feed
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--quick", action="store_true", help="small sizes (seconds, not minutes)")
+    args = parser.parse_args(argv)
+    sizes = {"n_events": 20_000, "n_candidates": 500, "pages": 50} if args.quick else {}
+    started = time.strftime("%Y-%m-%dT%H:%M:%S")
+    results = {"started": started, "machine": platform.platform(), "python": platform.python_version(),
+               "events_feed": events_feed.run(**sizes)}
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / ("quick.json" if args.quick else "latest.json")
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    text = events_feed.table(results["events_feed"])
+    (out.with_suffix(".txt")).write_text(text + "\n")
+    print(text)
+    print(f"\nwritten: {out} and {out.with_suffix('.txt')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,12 @@
+"""The benchmarks keep working (their figures are read from `python -m bench.run`, never asserted here)."""
+
+from bench import events_feed
+
+
+def test_events_feed_benchmark_runs_and_reports_against_its_baseline():
+    results = events_feed.run(n_events=3_000, n_candidates=60, pages=5)
+    for scope in ("organisation", "specialist"):
+        r = results[scope]
+        assert r["baseline_sql"]["pages"] == r["http"]["pages"] == 5
+        assert r["http_p99_vs_baseline"] > 0 and r["http_throughput_vs_baseline"] > 0
+    assert "HTTP p99" in events_feed.table(results)
