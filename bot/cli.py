@@ -7,6 +7,7 @@
     jobbvenn admin org create|list   organisations (municipalities, providers)
     jobbvenn admin specialists       job specialists and their Telegram ids
     jobbvenn admin token create|list|revoke   bearer tokens for the sync API
+    jobbvenn admin webhook set|off   POST new events to the case system, signed
     jobbvenn admin audit-export      every API request, as JSON lines
 """
 
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--specialist", type=int, help="limit the token to this specialist's caseload (Telegram id)")
     token.add_parser("list", parents=[settings], help="list tokens (never the secret)")
     token.add_parser("revoke", parents=[settings], help="revoke a token").add_argument("id", type=int)
+    hook = admin_sub.add_parser("webhook", parents=[settings], help="POST new events to a case system").add_subparsers(
+        dest="webhook_command", required=True
+    )
+    hook_set = hook.add_parser("set", parents=[settings], help="send new events to URL (prints the signing secret once)")
+    hook_set.add_argument("--org", default="default")
+    hook_set.add_argument("--url", required=True)
+    hook.add_parser("off", parents=[settings], help="stop sending").add_argument("--org", default="default")
     audit = admin_sub.add_parser("audit-export", parents=[settings], help="print the API audit log as JSON lines")
     audit.add_argument("--since", help="only entries at or after this ISO time, e.g. 2026-11-01")
     return parser
@@ -148,6 +156,16 @@ def admin(config: Config, args: argparse.Namespace) -> int:
                 print(f"{sp['id']}\t{sp['first_name'] or '-'}\t{sp['organisation']}")
         elif task == "token":
             return admin_token(database, args)
+        elif task == "webhook":
+            from bot import webhooks
+
+            if args.webhook_command == "set":
+                secret = webhooks.set_webhook(database, args.org, args.url)
+                print(f"New events of {args.org} go to {args.url}, signed in {webhooks.SIGNATURE_HEADER} with this secret:")
+                print(secret)
+            else:
+                webhooks.remove_webhook(database, args.org)
+                print(f"webhook of {args.org} is off")
         elif task == "audit-export":
             for entry in api_access.audit_entries(database, args.since):
                 print(json.dumps(entry, ensure_ascii=False))

@@ -119,7 +119,10 @@ def _migration_2_sync_api(db: sqlite_utils.Database) -> None:
         CREATE TABLE organisations (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             name TEXT NOT NULL UNIQUE,
-            created_at TEXT NOT NULL
+            created_at TEXT NOT NULL,
+            webhook_url TEXT,                  -- where new events are POSTed, if the organisation wants that
+            webhook_secret TEXT,               -- HMAC-SHA256 key for the signature header
+            webhook_cursor INTEGER NOT NULL DEFAULT 0  -- the last event id the case system acknowledged
         );
         INSERT INTO organisations (name, created_at) VALUES ('default', '{iso(utcnow())}');
         ALTER TABLE users ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);

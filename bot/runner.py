@@ -15,6 +15,7 @@ from bot.api.app import create_api
 from bot.config import Config
 from bot.storage import Storage
 from bot.telegram_app import build_application, run_in_loop, stop_in_loop
+from bot.webhooks import WebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,12 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
         await stop_in_loop(application)
         raise
     log.info("sync API on http://%s:%s (OpenAPI at /openapi.json)", config.http_host, config.http_port)
+    sender = WebhookSender(application.bot_data["storage"])
+    sender.start()
     try:
         await stop.wait()
     finally:
         log.info("stopping")
+        await sender.stop()
         await stop_api(server, task)
         await stop_in_loop(application)

@@ -149,3 +149,12 @@ def test_admin_organisations_tokens_and_audit(capsys, tmp_path):
 
     entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert entries[0]["path"] == "/v1/events" and entries[0]["status"] == 401
+
+
+def test_admin_webhook_set_and_off(capsys, tmp_path):
+    db = ["--db", str(tmp_path / "hook.sqlite3")]
+    assert main(["admin", "webhook", "set", "--url", "https://case.example/jobbvenn", *db]) == 0
+    secret = capsys.readouterr().out.splitlines()[-1]
+    assert len(secret) == 64
+    assert main(["admin", "webhook", "set", "--url", "ftp://nope", *db]) == 2
+    assert main(["admin", "webhook", "off", *db]) == 0
