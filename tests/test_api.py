@@ -265,3 +265,30 @@ def test_page_json_is_the_same_as_page(tmp_path):
     ]
     assert last == plain[-1].id
     assert events.page_json(conn, 1, last, 10) == ("[]", None)
+
+
+async def test_cursor_survives_a_restart_and_never_repeats(tmp_path):
+    world = await make_world(tmp_path / "restart.sqlite3")
+    try:
+        candidate = (await create(world)).json()["id"]
+        await join(world, candidate, 500)
+        first = (await world.client.get("/v1/events?limit=1", headers=world.auth("sara"))).json()
+    finally:
+        await world.client.aclose()
+        world.storage.close()
+    # A new process on the same file: the same cursor goes on where it stopped.
+    import httpx
+
+    from bot.api.app import create_api
+    from bot.storage import Storage
+
+    storage = Storage(tmp_path / "restart.sqlite3")
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_api(storage, lambda: "b")), base_url="http://t")
+    try:
+        rest = (await client.get(f"/v1/events?after={first['next_cursor']}", headers=world.auth("sara"))).json()
+    finally:
+        await client.aclose()
+        storage.close()
+    ids = [int(e["id"]) for e in first["events"] + rest["events"]]
+    assert [e["type"] for e in first["events"] + rest["events"]] == ["candidate_joined", "consent_changed"]
+    assert ids == sorted(set(ids))
