@@ -9,7 +9,6 @@ every few seconds for rows written by other processes.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
@@ -17,49 +16,25 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application
 
 from bot import outbox, people, plan, wordlists, workplace_rules
+from bot.background import BackgroundLoop
 from bot.i18n import translator
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 3.0
 
 
-class OutboxDeliverer:
+class OutboxDeliverer(BackgroundLoop):
+    name = "jobbvenn-outbox"
+    poll_seconds = POLL_SECONDS
+
     def __init__(self, application: Application):
+        super().__init__()
         self.application = application
         self.storage = application.bot_data["storage"]
         self.timezone = application.bot_data["config"].timezone
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="jobbvenn-outbox")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                sent_any = await self.deliver_due()
-            except Exception:  # keep delivering whatever one row or the database did
-                log.exception("outbox delivery round failed")
-                sent_any = False
-            if sent_any:
-                continue
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            except asyncio.TimeoutError:
-                pass
+    async def round(self) -> bool:
+        return await self.deliver_due()
 
     async def deliver_due(self) -> bool:
         rows = await self.storage.run(outbox.claim_due)

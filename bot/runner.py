@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 
 import uvicorn
@@ -60,8 +61,8 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set, or until SIGTERM / SIGINT."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
+    if os.name == "posix":  # Windows has no loop signal handlers; Ctrl-C still ends asyncio.run there
+        for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
     application = build_application(config, Storage(config.db_path))
     await run_in_loop(application)

@@ -20,6 +20,7 @@ import httpx
 import sqlite_utils
 
 from bot import api_access, events
+from bot.background import BackgroundLoop
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -74,41 +75,28 @@ def acknowledge(db: sqlite_utils.Database, organisation_id: int, cursor: int) ->
     )
 
 
-class WebhookSender:
-    """One task for all organisations' webhooks; each organisation keeps its own pace."""
+class WebhookSender(BackgroundLoop):
+    """One loop for all organisations' webhooks; each organisation keeps its own pace."""
+
+    name = "jobbvenn-webhooks"
 
     def __init__(
         self, storage: Storage, client: httpx.AsyncClient | None = None,
         poll_seconds: float = POLL_SECONDS, first_pause: float = 1.0,
     ):
+        super().__init__()
         self.storage = storage
         self.client = client or httpx.AsyncClient(timeout=10.0)
         self.poll_seconds = poll_seconds
         self.first_pause = first_pause
         self._backoff: dict[int, tuple[float, float]] = {}  # organisation -> (next try at, pause)
-        self._task: asyncio.Task | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="jobbvenn-webhooks")
+    async def round(self) -> bool:
+        return await self.send_due()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await super().stop()
         await self.client.aclose()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.send_due()
-            except Exception:
-                log.exception("webhook round failed")
-                busy = False
-            if not busy:
-                await asyncio.sleep(self.poll_seconds)
 
     async def send_due(self) -> bool:
         """One batch for each organisation that has events waiting; True if any batch went out."""

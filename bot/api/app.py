@@ -285,10 +285,7 @@ def create_api(
                 raise ApiError.invalid(field, message)
             candidate_id, code = result
             out = await storage.run(_candidate_out, candidate_id)
-            link = invitations.deep_link(_username(), code)
-            png = await asyncio.to_thread(invitations.qr_png, link)
-            expires = await storage.run(_invitation_expiry, candidate_id)
-            out["invitation"] = {"link": link, "expires_at": expires, "qr_png_base64": base64.b64encode(png).decode()}
+            out["invitation"] = await invitation_out(candidate_id, code)
             return schemas.CandidateCreated(**out)
 
         return await write(request, scope, idempotency_key, 201, work)
@@ -316,10 +313,7 @@ def create_api(
             code = await storage.run(invitations.reinvite_candidate, candidate.specialist_id, candidate_id)
             if code is None:
                 raise ApiError(409, "the candidate has already joined or left")
-            link = invitations.deep_link(_username(), code)
-            png = await asyncio.to_thread(invitations.qr_png, link)
-            expires = await storage.run(_invitation_expiry, candidate_id)
-            return {"link": link, "expires_at": expires, "qr_png_base64": base64.b64encode(png).decode()}
+            return await invitation_out(candidate_id, code)
 
         return await write(request, scope, idempotency_key, 201, work)
 
@@ -468,6 +462,13 @@ def create_api(
         if candidate.status == "left":
             raise ApiError(409, "the candidate has left Jobbvenn")
         return candidate
+
+    async def invitation_out(candidate_id: int, code: str) -> dict:
+        """The deep link, its expiry, and the same link as a QR code PNG (base64)."""
+        link = invitations.deep_link(_username(), code)
+        png = await asyncio.to_thread(invitations.qr_png, link)
+        expires = await storage.run(_invitation_expiry, candidate_id)
+        return {"link": link, "expires_at": expires, "qr_png_base64": base64.b64encode(png).decode()}
 
     def _username() -> str:
         name = bot_username()
