@@ -2,6 +2,7 @@
 
     jobbvenn [run]                   the bot, polling Telegram (needs TELEGRAM_BOT_TOKEN)
     jobbvenn chat                    the real bot in this terminal, on a built-in local Bot API server
+    jobbvenn translate install|list|remove   offline machine translation packages
     jobbvenn admin invite-specialist a one-time link for a new job specialist
     jobbvenn admin invite-admin      a one-time link for a new administrator
     jobbvenn admin org create|list   organisations (municipalities, providers)
@@ -18,6 +19,7 @@ import asyncio
 import json
 import logging
 import sys
+from pathlib import Path
 
 from bot import api_access, db, invitations
 from bot.config import SETTINGS, Config, ConfigError, load_config
@@ -45,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[settings], help="run the bot on Telegram (long polling)")
     chat = sub.add_parser("chat", parents=[settings], help="talk to the real bot in this terminal, no token or network needed")
     chat.add_argument("--files-dir", default="jobbvenn-chat-files", help="where pictures and files from the bot are saved")
+    translate = sub.add_parser("translate", parents=[settings], help="offline machine translation packages (argos-translate)")
+    translate_sub = translate.add_subparsers(dest="translate_command", metavar="TASK", required=True)
+    translate_sub.add_parser("install", parents=[settings], help="install a .argosmodel file you obtained").add_argument("file")
+    translate_sub.add_parser("list", parents=[settings], help="installed packages, and what each language can get")
+    remove = translate_sub.add_parser("remove", parents=[settings], help="remove the package for one pair")
+    remove.add_argument("from_code")
+    remove.add_argument("to_code")
     admin = sub.add_parser("admin", parents=[settings], help="administration")
     admin_sub = admin.add_subparsers(dest="admin_command", metavar="TASK", required=True)
     for task, what in (("invite-specialist", "a job specialist"), ("invite-admin", "an administrator")):
@@ -90,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run_chat(config, files_dir=args.files_dir))
         if args.command == "admin":
             return admin(config, args)
+        if args.command == "translate":
+            return translate_packages(config, args)
         return run_bot(config)
     except ConfigError as err:
         print(f"jobbvenn: {err}", file=sys.stderr)
@@ -97,6 +108,42 @@ def main(argv: list[str] | None = None) -> int:
     except (db.SchemaTooNewError, api_access.AccessError) as err:
         print(f"jobbvenn: {err}", file=sys.stderr)
         return 2
+
+
+def translate_packages(config: Config, args: argparse.Namespace) -> int:
+    """Install, list and remove argos-translate packages. No download ever: only files the
+    operator obtained are installed."""
+    from bot import argos_worker, languages, translation
+
+    if not translation.argos_installed():
+        raise ConfigError("machine translation is not installed: pip install -e '.[translate]' (see the README)")
+    config.translation_dir.mkdir(parents=True, exist_ok=True)
+    argos_worker.configure(config.translation_dir)
+    if args.translate_command == "install":
+        path = Path(args.file)
+        if not path.is_file() or path.suffix != ".argosmodel":
+            raise ConfigError(f"{args.file}: not an .argosmodel file")
+        argos_worker.install(str(path.resolve()))
+        print(f"installed {path.name} in {config.translation_dir}")
+    elif args.translate_command == "remove":
+        if not argos_worker.remove(args.from_code, args.to_code):
+            raise ConfigError(f"no package for {args.from_code} -> {args.to_code} (see `jobbvenn translate list`)")
+        print(f"removed {args.from_code} -> {args.to_code}")
+    else:
+        packages = argos_worker.installed()
+        print(f"packages in {config.translation_dir}:" if packages else f"no packages in {config.translation_dir}")
+        for from_code, to_code, version in packages:
+            print(f"  {from_code} -> {to_code}  version {version}")
+        base = languages.base_language()
+        print(f"what each language gets from {base}:")
+        for lang in languages.all_languages():
+            if lang.code == base:
+                continue
+            steps = argos_worker.route(base, lang.code)
+            how = "no machine translation: people are asked" if steps is None else (
+                "direct" if len(steps) == 1 else "through English")
+            print(f"  {lang.code:<6} {lang.native:<16} {how}")
+    return 0
 
 
 def run_bot(config: Config) -> int:

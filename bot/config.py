@@ -35,6 +35,7 @@ class Config:
     http_port: int
     timezone: ZoneInfo
     bot_username: str | None = None
+    translation_dir: Path | None = None  # argos-translate packages; default: beside the database
     #: False for the built-in local server (`jobbvenn chat`): its bot's @username must not
     #: end up in invitation links that `jobbvenn admin` prints for the real bot.
     remember_bot_username: bool = True
@@ -52,6 +53,7 @@ SETTINGS = (
     ("http", "JOBBVENN_HTTP", "--http"),
     ("timezone", "JOBBVENN_TIMEZONE", "--timezone"),
     ("bot_username", "TELEGRAM_BOT_USERNAME", "--bot-username"),
+    ("translation_dir", "JOBBVENN_TRANSLATION_DIR", "--translation-dir"),
 )
 
 
@@ -114,7 +116,10 @@ def load_config(flags: dict[str, str | None] | None = None, environ: dict[str, s
         if not re.match(r"^[A-Za-z][A-Za-z0-9_]{3,31}$", username):
             raise ConfigError(f"TELEGRAM_BOT_USERNAME is not a Telegram username (got {username!r})")
 
+    translation_dir = Path(get("translation_dir", "JOBBVENN_TRANSLATION_DIR", str(db_path.parent / "argos-packages"))).expanduser()
+
     return Config(
+        translation_dir=translation_dir,
         token=token,
         base_url=base_url,
         base_file_url=file_url_for(base_url),

@@ -239,10 +239,48 @@ def _migration_2_sync_api(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_3_translations(db: sqlite_utils.Database) -> None:
+    """Machine translations (a cache, by model version) and translations written by people."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE machine_translations (
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            text TEXT NOT NULL,
+            result TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (source, target, model_version, text)
+        );
+        CREATE TABLE manual_translations (
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            text TEXT NOT NULL,
+            result TEXT NOT NULL,
+            written_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (source, target, text)
+        );
+        CREATE TABLE translation_requests (
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            text TEXT NOT NULL,
+            candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
+            asked_user INTEGER,
+            created_at TEXT NOT NULL,
+            answered_at TEXT,
+            PRIMARY KEY (source, target, text)
+        );
+        """,
+    )
+
+
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_foundation,
     _migration_2_sync_api,
+    _migration_3_translations,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
