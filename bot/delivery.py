@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from bot import outbox, people, plan, wordlists, workplace_rules
+from bot import languages, outbox, people, plan, translation, wordlists, workplace_rules
 from bot.background import BackgroundLoop
 from bot.i18n import translator
 
@@ -71,21 +72,70 @@ class OutboxDeliverer(BackgroundLoop):
         if row.kind.startswith("plan_item_"):
             from bot.handlers.plan import item_message
 
-            text, markup = item_message(t, thing, row.kind, self.timezone)
-            await bot.send_message(chat_id, text, reply_markup=markup)
+            texts = [x for x in (thing.title, thing.bring) if x]
+            translated = dict(zip(texts, await self._localise(row, t.code, texts), strict=True))
+            text, markup = item_message(t, thing, row.kind, self.timezone, translated)
+            await bot.send_message(chat_id, text + _machine_note(t, translated.values()), reply_markup=markup)
         elif row.kind == "word_list":
             lines = [t("📚 New words from your job specialist: {title}", title=t.isolate(thing.title)), ""]
+            need = [w.norwegian for w in thing.words if t.code not in w.translations]
+            found = dict(zip(need, await self._localise(row, t.code, need, ask=False), strict=True))
             for word in thing.words:
                 own = word.translations.get(t.code)
-                lines.append(f"• {t.isolate(word.norwegian)}" + (f" = {own}" if own else ""))
+                shown = translation.Translated(own, machine=False) if own else found.get(word.norwegian)
+                lines.append(f"• {t.isolate(word.norwegian)}" + (f" = {_mark(shown)}" if shown else ""))
             lines += ["", t("📚 Word practice with pictures and sound is coming soon.")]
+            await bot.send_message(chat_id, "\n".join(lines) + _machine_note(t, found.values()))
+        elif row.kind in ("workplace_rule", "message"):
+            original = thing.text if row.kind == "workplace_rule" else thing["text"]
+            heading = t("📌 A rule at your workplace:") if row.kind == "workplace_rule" else t("💬 From your job specialist:")
+            (shown,) = await self._localise(row, t.code, [original])
+            await bot.send_message(chat_id, "\n".join([heading, *_pair(t, original, shown)]) + _machine_note(t, [shown]))
+        elif row.kind == "manual_translation":
+            lines = [t("✍️ Your job specialist translated this for you:"), *_pair(t, thing["text"], translation.Translated(thing["translation"], False))]
             await bot.send_message(chat_id, "\n".join(lines))
-        elif row.kind == "workplace_rule":
-            await bot.send_message(chat_id, t("📌 A rule at your workplace:") + "\n" + t.isolate(thing.text))
-        elif row.kind == "message":
-            await bot.send_message(chat_id, t("💬 From your job specialist:") + "\n" + t.isolate(thing["text"]))
         else:
             raise BadRequest(f"unknown outbox kind {row.kind}")
+
+    async def _localise(self, row: outbox.OutboxRow, target: str, texts: list[str], ask: bool = True) -> list:
+        """Translations of Norwegian text for the candidate; where none can be had, the
+        specialist is asked (once per text and language)."""
+        base = languages.base_language()
+        if not texts or target == base:
+            return [None] * len(texts)
+        machine = self.application.bot_data["translation"]
+        try:
+            results = await machine.translate_batch(texts, base, target)
+        except Exception:  # a broken package must not stop the message: show the Norwegian
+            log.exception("machine translation failed; sending the Norwegian")
+            results = [None] * len(texts)
+        if ask:
+            for text, result in zip(texts, results, strict=True):
+                if result is None:
+                    await self._ask_for_translation(row.candidate_id, target, text)
+        return results
+
+    async def _ask_for_translation(self, candidate_id: int, target: str, text: str) -> None:
+        found = await self.storage.run(people.specialist_of, candidate_id)
+        if found is None:
+            return
+        specialist, label = found
+        base = languages.base_language()
+        request_id = await self.storage.run(translation.ask_person, base, target, text, candidate_id, specialist.id)
+        if request_id is None:
+            return
+        t = translator(specialist.language)
+        lang = languages.get(target).native
+        body = "\n".join([
+            t("✍️ {label} reads {language}. Jobbvenn cannot translate this into {language}:", label=t.isolate(label), language=lang),
+            f"«{t.isolate(text)}»",
+            t("Can you write it in {language}? It helps {label} understand.", language=lang, label=t.isolate(label)),
+        ])
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("✍️ " + t("Write the translation"), callback_data=f"spec:tr:{request_id}")]])
+        try:
+            await self.application.bot.send_message(specialist.id, body, reply_markup=markup)
+        except Exception as err:
+            log.warning("could not ask specialist %s for a translation: %s", specialist.id, err)
 
     async def _tell_specialist_unreachable(self, candidate_id: int) -> None:
         found = await self.storage.run(people.specialist_of, candidate_id)
@@ -101,6 +151,22 @@ class OutboxDeliverer(BackgroundLoop):
             log.warning("could not tell specialist %s: %s", specialist.id, err)
 
 
+def _mark(shown) -> str:
+    return f"🤖 {shown.text}" if shown.machine else shown.text
+
+
+def _pair(t, original: str, shown) -> list[str]:
+    """The Norwegian as written, and under it the translation (marked when a machine made it)."""
+    lines = [t.isolate(original)]
+    if shown is not None:
+        lines.append(_mark(shown))
+    return lines
+
+
+def _machine_note(t, shown) -> str:
+    return "\n\n" + t("🤖 = translated by a machine. It can be wrong.") if any(s is not None and s.machine for s in shown) else ""
+
+
 def _facts(db, row: outbox.OutboxRow):
     cand = people.get_candidate(db, row.candidate_id)
     user = people.get_user(db, cand.user_id) if cand and cand.user_id else None
@@ -112,7 +178,7 @@ def _facts(db, row: outbox.OutboxRow):
         thing = wordlists.get(db, row.ref_id)
     elif row.kind == "workplace_rule":
         thing = workplace_rules.get(db, row.ref_id)
-    elif row.kind == "message":
+    elif row.kind in ("message", "manual_translation"):
         thing = row.payload
     else:
         thing = None

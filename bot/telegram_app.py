@@ -28,6 +28,7 @@ from bot.delivery import OutboxDeliverer
 from bot.handlers import admin, candidate, common, fallback, mentor, onboarding, plan, privacy, specialist
 from bot.i18n import N_, translator
 from bot.storage import Storage
+from bot.translation import MachineTranslation
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def build_application(
     application.bot_data["storage"] = storage
     application.bot_data["config"] = config
     application.bot_data["deliverer"] = OutboxDeliverer(application)
+    application.bot_data["translation"] = MachineTranslation(storage, config.translation_dir or config.db_path.parent / "argos-packages")
     add_handlers(application)
     return application
 
@@ -173,6 +175,7 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     await application.bot_data["deliverer"].stop()
+    application.bot_data["translation"].close()
     application.bot_data["storage"].close()
 
 

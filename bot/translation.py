@@ -155,3 +155,40 @@ class MachineTranslation:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+# -- asking a person when no machine can ---------------------------------------------------
+
+def ask_person(db: sqlite_utils.Database, source: str, target: str, text: str, candidate_id: int, asked_user: int) -> int | None:
+    """Record that a person was asked to translate this text; the request's id if it is new
+    (ask once per text and language), None if someone was asked before."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO translation_requests (source, target, text, candidate_id, asked_user, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [source, target, text, candidate_id, asked_user, iso(utcnow())],
+    )
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+@dataclass(frozen=True)
+class Request:
+    id: int
+    source: str
+    target: str
+    text: str
+    candidate_id: int | None
+    answered: bool
+
+
+def open_request(db: sqlite_utils.Database, request_id: int, asked_user: int) -> Request | None:
+    """The request, only if it was put to this user (a button can be forged)."""
+    row = db.execute(
+        "SELECT rowid, source, target, text, candidate_id, answered_at FROM translation_requests WHERE rowid = ? AND asked_user = ?",
+        [request_id, asked_user],
+    ).fetchone()
+    return None if row is None else Request(row[0], row[1], row[2], row[3], row[4], row[5] is not None)
+
+
+def answer_request(db: sqlite_utils.Database, request: Request, result: str, written_by: str) -> None:
+    save_manual(db, request.source, request.target, request.text, result, written_by)
+    db.execute("UPDATE translation_requests SET answered_at = ? WHERE rowid = ?", [iso(utcnow()), request.id])

@@ -21,8 +21,9 @@ LINK_PREFIX = "https://t.me/jobbvenn_local_bot?start="
 
 
 class BotHarness:
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, translation_dir: Path | None = None):
         self.db_path = db_path
+        self.translation_dir = translation_dir or db_path.parent / "argos-packages"
         self.server = LocalBotApi()
         self._done: dict[int, asyncio.Event] = {}
         self._changed: list[ChatMessage] = []
@@ -38,6 +39,7 @@ class BotHarness:
             http_host="127.0.0.1",
             http_port=0,
             timezone=ZoneInfo("Europe/Oslo"),
+            translation_dir=self.translation_dir,
         )
         self.storage = Storage(self.db_path)
         self.app = build_application(self.config, self.storage, on_update_done=self._update_done)
@@ -78,10 +80,13 @@ class BotHarness:
         """Wait for any update the test queued itself (sticker, photo, forged button...)."""
         return await self._act(user, update_id)
 
-    async def wait_for_message(self, user: SimulatedUser, predicate=lambda m: True, timeout: float = 10) -> ChatMessage:
-        """A bot message to this user that arrives without the user doing anything (outbox, reminders)."""
+    async def wait_for_message(
+        self, user: SimulatedUser, predicate=lambda m: True, timeout: float = 10, include_existing: bool = False
+    ) -> ChatMessage:
+        """A bot message to this user that arrives without the user doing anything (outbox,
+        reminders); with `include_existing`, one that may have come already counts too."""
         deadline = asyncio.get_running_loop().time() + timeout
-        seen = {m.message_id for m in self.server.bot_messages(user.id)}
+        seen = set() if include_existing else {m.message_id for m in self.server.bot_messages(user.id)}
         while asyncio.get_running_loop().time() < deadline:
             for message in self.server.bot_messages(user.id):
                 if message.message_id not in seen and predicate(message):

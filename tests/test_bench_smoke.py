@@ -10,3 +10,14 @@ def test_events_feed_benchmark_runs_and_reports_against_its_baseline():
         assert r["baseline_sql"]["pages"] == r["http"]["pages"] == 5
         assert r["http_p99_vs_baseline"] > 0 and r["http_throughput_vs_baseline"] > 0
     assert "HTTP p99" in events_feed.table(results)
+
+
+def test_translation_benchmark_runs_when_the_extra_is_installed():
+    import pytest
+
+    pytest.importorskip("argostranslate", reason="the translate extra is not installed")
+    from bench import translation
+
+    results = translation.run()
+    assert set(results) >= {"baseline_direct", "jobbvenn_cold", "jobbvenn_cached"}
+    assert "max loop delay" in translation.table(results)

@@ -17,10 +17,11 @@ log = logging.getLogger(__name__)
 
 async def free_text(update: Update, context: Context) -> None:
     w = await who(update, context)
-    if w.user is not None and w.user.pending_input == "candidate_label" and w.user.role == "specialist":
-        from bot.handlers.specialist import label_written
+    if w.user is not None and w.user.role == "specialist" and w.user.pending_input in ("candidate_label", "manual_translation"):
+        from bot.handlers.specialist import label_written, translation_written
 
-        await label_written(update, context, w, update.effective_message.text)
+        written = label_written if w.user.pending_input == "candidate_label" else translation_written
+        await written(update, context, w, update.effective_message.text)
         return
     await send_menu(update, context, w, w.t("🙂 I understand buttons best. Please tap a button."))
 

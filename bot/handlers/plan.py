@@ -41,12 +41,19 @@ def what(t: Translator, item: plan.PlanItem) -> str:
     return t(WHAT[key])
 
 
-def describe(t: Translator, item: plan.PlanItem, tz: ZoneInfo) -> list[str]:
+def describe(t: Translator, item: plan.PlanItem, tz: ZoneInfo, translated: dict | None = None) -> list[str]:
     """The item as short lines with an icon each, in the candidate's language.
-    Text the specialist wrote (title, place, what to bring) is shown as written."""
+    Text the specialist wrote is shown as written, with its translation under the title
+    and what to bring when there is one (🤖 when a machine made it)."""
+    translated = translated or {}
+
+    def with_translation(text: str) -> str:
+        shown = translated.get(text)
+        return t.isolate(text) + (f" ({'🤖 ' if shown.machine else ''}{shown.text})" if shown else "")
+
     lines = [f"{ICON[item.kind]} {what(t, item)}"]
     if item.title:
-        lines.append(t.isolate(item.title))
+        lines.append(with_translation(item.title))
     if item.starts_at:
         lines.append("🕘 " + t.when(datetime.fromisoformat(item.starts_at), tz))
     if item.duration_minutes:
@@ -58,15 +65,17 @@ def describe(t: Translator, item: plan.PlanItem, tz: ZoneInfo) -> list[str]:
     if item.place:
         lines.append("📍 " + t.isolate(item.place))
     if item.bring:
-        lines.append("🎒 " + t("Bring: {things}", things=t.isolate(item.bring)))
+        lines.append("🎒 " + t("Bring: {things}", things=with_translation(item.bring)))
     if item.participants:
         lines.append("👥 " + t("Who will be there: {people}", people=t.isolate(item.participants)))
     return lines
 
 
-def item_message(t: Translator, item: plan.PlanItem, kind: str, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None]:
+def item_message(
+    t: Translator, item: plan.PlanItem, kind: str, tz: ZoneInfo, translated: dict | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """What the candidate gets when an item is created, changed or cancelled."""
-    text = "\n".join([t(HEADING[kind]), "", *describe(t, item, tz)])
+    text = "\n".join([t(HEADING[kind]), "", *describe(t, item, tz, translated)])
     if kind == "plan_item_cancelled" or item.status != "active":
         return text, None
     if item.kind == "task":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import consent, invitations, languages, people
+from bot import consent, invitations, languages, outbox, people, translation
 from bot.handlers.common import Context, Who, button, home_button, require_role, rows, send, send_menu, storage
 from bot.handlers.invite_links import send_invitation
 from bot.i18n import N_, Translator
@@ -31,6 +31,8 @@ async def specialist_button(update: Update, context: Context) -> None:
         await language_hint_chosen(update, context, w, parts[2])
     elif action == "caseload":
         await show_caseload(update, context, w)
+    elif action == "tr" and len(parts) == 3 and parts[2].isdigit():
+        await translation_asked(update, context, w, int(parts[2]))
     elif action == "cand" and len(parts) >= 3 and parts[2].isdigit():
         await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
     else:
@@ -121,3 +123,40 @@ async def show_candidate(update: Update, context: Context, w: Who, candidate_id:
         buttons.append(button(t, f"spec:cand:{cand.id}:relink", "🔁", N_("New link")))
     buttons += [button(t, "spec:caseload", "👥", N_("My candidates")), home_button(t)]
     await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
+
+
+async def translation_asked(update: Update, context: Context, w: Who, request_id: int) -> None:
+    """The specialist taps "Write the translation" under a request that was put to them."""
+    request = await storage(context).run(translation.open_request, request_id, w.user.id)
+    if request is None or request.answered:
+        from bot.handlers.fallback import stale_button_reply
+
+        await stale_button_reply(update, context, w)
+        return
+    await storage(context).run(people.set_pending, w.user.id, "manual_translation", {"request": request_id})
+    lang = languages.get(request.target).native
+    await send(
+        update, context,
+        w.t("✍️ Write it in {language}. Send it as one message.", language=lang) + f"\n«{w.t.isolate(request.text)}»",
+        InlineKeyboardMarkup([[home_button(w.t)]]),
+    )
+
+
+async def translation_written(update: Update, context: Context, w: Who, text: str) -> None:
+    """The specialist's translation: stored as a person's (never replaced by a machine) and sent."""
+    request = await storage(context).run(translation.open_request, w.user.pending_data.get("request", 0), w.user.id)
+    await storage(context).run(people.set_pending, w.user.id, None)
+    if request is None or request.answered or not text.strip():
+        await send_menu(update, context, w)
+        return
+    result = " ".join(text.split())[:1000]
+    await storage(context).run(translation.answer_request, request, result, f"specialist:{w.user.id}")
+    label = "-"
+    if request.candidate_id is not None:
+        await storage(context).run(
+            outbox.enqueue, request.candidate_id, "manual_translation", None, {"text": request.text, "translation": result}
+        )
+        context.application.bot_data["deliverer"].wake()
+        cand = await storage(context).run(people.get_candidate, request.candidate_id)
+        label = cand.label if cand else "-"
+    await send_menu(update, context, w, w.t("✅ Thank you! {label} gets it now.", label=w.t.isolate(label)))

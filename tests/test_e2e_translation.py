@@ -1,0 +1,107 @@
+"""What specialists write reaches candidates in their language: by machine where a package
+is installed (marked 🤖), otherwise the Norwegian, with the specialist asked to translate."""
+
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from bot import api_access, translation
+from bot.i18n import translator
+from bot.runner import api_for
+from tests import tiny_argos
+from tests.harness import BotHarness
+
+
+async def setup(harness):
+    await harness.onboard_specialist(user_id=100)
+    token = (await harness.storage.run(api_access.create_token, 1, "case system", 100))[1]
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=api_for(harness.app)), base_url="http://t",
+                               headers={"Authorization": f"Bearer {token}"})
+    return client
+
+
+async def join(harness, api, user_id, language_code, language_label, case):
+    created = (await api.post("/v1/candidates", json={"case_id": case, "name": case})).json()
+    user = harness.user(user_id, case, language_code)
+    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+    await harness.press(user, language_label)
+    t = translator((await harness.storage.run(__import__("bot.people").people.get_user, user_id)).language)
+    await harness.press(user, t("Yes, OK"))
+    await harness.press(user, t("Yes, OK"))
+    return created["id"], user, t
+
+
+async def test_no_machine_for_tigrinya_so_the_specialist_is_asked_once(harness):
+    api = await setup(harness)
+    sara = harness.user(100, "Sara")
+    nb = translator("nb")
+    cand, yonas, t = await join(harness, api, 600, "ti", "ትግርኛ", "Yonas")
+    await api.post(f"/v1/candidates/{cand}/workplace-rules", json={"text": "Mobilen ligger i skapet."})
+    rule = await harness.wait_for_message(yonas, lambda m: m.text.startswith(t("📌 A rule at your workplace:")))
+    assert "Mobilen ligger i skapet." in rule.text and "🤖" not in rule.text
+    asked = await harness.wait_for_message(sara, lambda m: m.text.startswith("✍️"), include_existing=True)
+    assert "Yonas" in asked.text and "ትግርኛ" in asked.text and "Mobilen ligger i skapet." in asked.text
+
+    replies = await harness.press(sara, "✍️ " + nb("Write the translation"), asked)
+    assert replies[-1].text.startswith(nb("✍️ Write it in {language}. Send it as one message.", language="ትግርኛ"))
+    replies = await harness.say(sara, "ሞባይል ኣብ ሳንዱቕ ይቕመጥ።")
+    assert nb("✅ Thank you! {label} gets it now.", label="\u2068Yonas\u2069") in replies[-1].text
+    got = await harness.wait_for_message(yonas, lambda m: m.text.startswith(t("✍️ Your job specialist translated this for you:")))
+    assert "Mobilen ligger i skapet." in got.text and "ሞባይል ኣብ ሳንዱቕ ይቕመጥ።" in got.text
+    kept = await harness.storage.run(translation.manual, "nb", "ti", ["Mobilen ligger i skapet."])
+    assert kept == {"Mobilen ligger i skapet.": "ሞባይል ኣብ ሳንዱቕ ይቕመጥ።"}
+
+    # The same rule for another Tigrinya reader: the person's translation, and nobody is asked again.
+    cand2, selam, _ = await join(harness, api, 601, "ti", "ትግርኛ", "Selam")
+    await api.post(f"/v1/candidates/{cand2}/workplace-rules", json={"text": "Mobilen ligger i skapet."})
+    rule2 = await harness.wait_for_message(selam, lambda m: "Mobilen" in m.text)
+    assert "ሞባይል ኣብ ሳንዱቕ ይቕመጥ።" in rule2.text and "🤖" not in rule2.text
+    requests = [m for m in harness.server.bot_messages(100) if m.text.startswith("✍️") and "Selam" in m.text]
+    assert requests == []
+    # An answered request's button is old now; another specialist cannot use it either.
+    replies = await harness.press(sara, "✍️ " + nb("Write the translation"), asked)
+    assert replies[-1].text.startswith(nb("⌛ This button is old. Here is the menu."))
+    await api.aclose()
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory):
+    pytest.importorskip("argostranslate", reason="the translate extra is not installed")
+    tmp = tmp_path_factory.mktemp("argos-e2e")
+    built = tiny_argos.build(tmp / "nb_en.argosmodel", "nb", "en")
+    env = {**os.environ, "JOBBVENN_DB": str(tmp / "x.sqlite3"), "JOBBVENN_TRANSLATION_DIR": str(tmp / "packages")}
+    subprocess.run([sys.executable, "-m", "bot", "translate", "install", str(built)], env=env, check=True, timeout=300)
+    return tmp / "packages"
+
+
+@pytest.fixture
+async def translating_harness(tmp_path, packages):
+    h = BotHarness(tmp_path / "jobbvenn.sqlite3", translation_dir=packages)
+    await h.start()
+    yield h
+    await h.stop()
+
+
+async def test_machine_translation_is_marked_and_nobody_is_asked(translating_harness):
+    harness = translating_harness
+    api = await setup(harness)
+    cand, amal, t = await join(harness, api, 610, "en", "✅ English", "Amal")
+    await api.post(f"/v1/candidates/{cand}/messages", json={"text": "Husk arbeidstøy i morgen."})
+    message = await harness.wait_for_message(amal, lambda m: m.text.startswith("💬"), timeout=60)
+    lines = message.text.splitlines()
+    assert "Husk arbeidstøy i morgen." in lines[1] and lines[2].startswith("🤖 ")
+    assert message.text.endswith(t("🤖 = translated by a machine. It can be wrong."))
+    await api.post(f"/v1/candidates/{cand}/plan-items", json={"kind": "task", "title": "Besøk to butikker"})
+    task = await harness.wait_for_message(amal, lambda m: "Besøk to butikker" in m.text, timeout=60)
+    assert "Besøk to butikker\u2069 (🤖 " in task.text
+    await api.post("/v1/word-lists", json={"title": "Kassa", "candidate_ids": [cand],
+                                           "words": [{"norwegian": "en pose", "translations": {"en": "a bag"}}, {"norwegian": "et eple"}]})
+    words = await harness.wait_for_message(amal, lambda m: m.text.startswith("📚"), timeout=60)
+    assert "en pose\u2069 = a bag" in words.text and "et eple\u2069 = 🤖 " in words.text
+    assert not [m for m in harness.server.bot_messages(100) if m.text.startswith("✍️")]
+    rows = await harness.storage.run(lambda db: db.execute("SELECT COUNT(*) FROM machine_translations").fetchone()[0])
+    assert rows >= 3
+    await api.aclose()
