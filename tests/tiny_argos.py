@@ -11,8 +11,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import numpy as np
-
 CORPUS = [
     "jeg kommer i morgen", "vi starter klokka sju", "husk arbeidstøy", "kassa er åpen", "takk for hjelpen",
     "hei", "ha det", "god morgen", "jeg er syk i dag", "bussen er sen",
@@ -20,6 +18,7 @@ CORPUS = [
 
 
 def build(out: Path, from_code: str, to_code: str, version: str = "0.1", d: int = 8, ffn: int = 16) -> Path:
+    import numpy as np  # these come with the translate extra
     import sentencepiece as spm
     from ctranslate2.specs import transformer_spec
 
