@@ -12,7 +12,6 @@ import signal
 import uvicorn
 from telegram.ext import Application
 
-from bot.api.app import create_api
 from bot.config import Config
 from bot.storage import Storage
 from bot.telegram_app import build_application, run_in_loop, stop_in_loop
@@ -30,7 +29,9 @@ class ApiServer(uvicorn.Server):
 
 
 def api_for(application: Application):
-    """The API app wired to this bot: its storage, its @username, its outbox deliverer."""
+    """The API app wired to this bot: its storage, its @username, its outbox deliverer.
+    (FastAPI is imported here, not at start-up: the bot polls before the API is built.)"""
+    from bot.api.app import create_api
 
     def username() -> str | None:
         try:
