@@ -98,6 +98,18 @@ class TerminalChat:
             self.print("  " + "   ".join(labels))
         self.print()
 
+    def show_buttons(self) -> None:
+        """Number the buttons of the current person's latest message that has any."""
+        self.buttons = {}
+        with_buttons = [m for m in self.server.bot_messages(self.current.user_id) if m.buttons]
+        if not with_buttons:
+            return
+        labels = []
+        for number, label in enumerate(with_buttons[-1].button_texts(), start=1):
+            self.buttons[number] = (with_buttons[-1], label)
+            labels.append(f"[{number}] {label}")
+        self.print("  " + "   ".join(labels))
+
     def save_file(self, message: ChatMessage) -> Path:
         stored = self.server.files[message.file_id]
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -143,8 +155,8 @@ class TerminalChat:
                 self.print(f"Choose one of: {', '.join(PERSONAS)}")
             else:
                 self.current = PERSONAS[key]
-                self.buttons = {}
                 self.print(f"You are now {self.current.name} ({self.current.who}).")
+                self.show_buttons()
         elif line == ":open":
             if self.last_link is None:
                 self.print("No invitation link yet.")
