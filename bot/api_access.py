@@ -13,7 +13,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -22,6 +22,8 @@ from bot import people
 from bot.db import iso, utcnow
 
 TOKEN_PREFIX = "jv_"
+#: A key whose first request has not finished after this long belonged to a process that died.
+IDEMPOTENCY_STALE = timedelta(seconds=60)
 
 
 class AccessError(ValueError):
@@ -163,13 +165,15 @@ def begin_idempotent(db: sqlite_utils.Database, token_id: int, key: str, req_has
     """("new", None): go ahead and call `finish_idempotent`; ("replay", (status, body)): answer
     with the stored result; ("conflict", reason): the key was used for another request, or
     the first request with it is still running."""
+    now = utcnow()
     row = db.execute(
-        "SELECT request_hash, status, body FROM idempotency_keys WHERE token_id = ? AND key = ?", [token_id, key]
+        "SELECT request_hash, status, body, created_at FROM idempotency_keys WHERE token_id = ? AND key = ?", [token_id, key]
     ).fetchone()
-    if row is None:
+    stale = row is not None and row[1] is None and row[3] <= iso(now - IDEMPOTENCY_STALE)
+    if row is None or stale:  # new, or its first request died with the process that ran it
         db.execute(
-            "INSERT INTO idempotency_keys (token_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
-            [token_id, key, req_hash, iso(utcnow())],
+            "INSERT OR REPLACE INTO idempotency_keys (token_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+            [token_id, key, req_hash, iso(now)],
         )
         return "new", None
     if row[0] != req_hash:
@@ -179,11 +183,13 @@ def begin_idempotent(db: sqlite_utils.Database, token_id: int, key: str, req_has
     return "replay", (row[1], json.loads(row[2]))
 
 
-def finish_idempotent(db: sqlite_utils.Database, token_id: int, key: str, status: int, body: Any) -> None:
+def finish_idempotent(
+    db: sqlite_utils.Database, token_id: int, key: str, status: int, body: Any, candidate_id: int | None = None
+) -> None:
     if status >= 500:  # a server error is not a result: let the client try again with the same key
         db.execute("DELETE FROM idempotency_keys WHERE token_id = ? AND key = ?", [token_id, key])
         return
     db.execute(
-        "UPDATE idempotency_keys SET status = ?, body = ? WHERE token_id = ? AND key = ?",
-        [status, json.dumps(body, ensure_ascii=False), token_id, key],
+        "UPDATE idempotency_keys SET status = ?, body = ?, candidate_id = ? WHERE token_id = ? AND key = ?",
+        [status, json.dumps(body, ensure_ascii=False), candidate_id, token_id, key],
     )

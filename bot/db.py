@@ -157,7 +157,8 @@ def _migration_2_sync_api(db: sqlite_utils.Database) -> None:
             key TEXT NOT NULL,
             request_hash TEXT NOT NULL,
             status INTEGER,                    -- NULL while the first request is still running
-            body TEXT,
+            body TEXT,                         -- the answer, never with an invitation link in it
+            candidate_id INTEGER,              -- whose data the answer holds (erased with them)
             created_at TEXT NOT NULL,
             PRIMARY KEY (token_id, key)
         );
@@ -254,23 +255,24 @@ def _migration_3_translations(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (source, target, model_version, text)
         );
         CREATE TABLE manual_translations (
+            organisation_id INTEGER NOT NULL,  -- a person's translation serves their own organisation
             source TEXT NOT NULL,
             target TEXT NOT NULL,
             text TEXT NOT NULL,
             result TEXT NOT NULL,
             written_by TEXT NOT NULL,
             created_at TEXT NOT NULL,
-            PRIMARY KEY (source, target, text)
+            PRIMARY KEY (organisation_id, source, target, text)
         );
         CREATE TABLE translation_requests (
             source TEXT NOT NULL,
             target TEXT NOT NULL,
             text TEXT NOT NULL,
-            candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
-            asked_user INTEGER,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            asked_user INTEGER NOT NULL,
             created_at TEXT NOT NULL,
             answered_at TEXT,
-            PRIMARY KEY (source, target, text)
+            PRIMARY KEY (source, target, text, candidate_id)
         );
         """,
     )

@@ -2,8 +2,8 @@
 
 One task claims due rows, sends each, and marks it sent. Telegram's answers decide
 what happens next: 429 waits `retry_after`; timeouts and 5xx back off and try again;
-403 (the candidate blocked the bot) marks them unreachable, tells their specialist,
-and gives up on the row. It wakes when told (the API just wrote a row) and polls
+403 (the candidate blocked the bot) marks them unreachable and tells their specialist;
+their rows wait, and go out when the candidate writes to the bot again. It wakes when told (the API just wrote a row) and polls
 every few seconds for rows written by other processes.
 """
 
@@ -54,9 +54,9 @@ class OutboxDeliverer(BackgroundLoop):
             await self._send(user.id, t, row, thing)
         except RetryAfter as err:
             await self.storage.run(outbox.retry_later, row.id, "429", timedelta(seconds=float(err.retry_after)))
-        except Forbidden:
+        except Forbidden:  # blocked: the row waits (unreachable candidates are not claimed) until they come back
             await self.storage.run(people.set_reachable, user.id, False)
-            await self.storage.run(outbox.give_up, row.id, "blocked by the candidate")
+            await self.storage.run(outbox.retry_later, row.id, "blocked by the candidate", timedelta(0))
             await self._tell_specialist_unreachable(row.candidate_id)
         except BadRequest as err:
             log.warning("outbox row %s refused by Telegram: %s", row.id, err)
@@ -89,7 +89,8 @@ class OutboxDeliverer(BackgroundLoop):
         elif row.kind in ("workplace_rule", "message"):
             original = thing.text if row.kind == "workplace_rule" else thing["text"]
             heading = t("📌 A rule at your workplace:") if row.kind == "workplace_rule" else t("💬 From your job specialist:")
-            (shown,) = await self._localise(row, t.code, [original])
+            personal = row.kind == "message"  # one person's message: not kept in the shared cache, nobody asked
+            (shown,) = await self._localise(row, t.code, [original], ask=not personal, cache=not personal)
             await bot.send_message(chat_id, "\n".join([heading, *_pair(t, original, shown)]) + _machine_note(t, [shown]))
         elif row.kind == "manual_translation":
             lines = [t("✍️ Your job specialist translated this for you:"), *_pair(t, thing["text"], translation.Translated(thing["translation"], False))]
@@ -97,15 +98,17 @@ class OutboxDeliverer(BackgroundLoop):
         else:
             raise BadRequest(f"unknown outbox kind {row.kind}")
 
-    async def _localise(self, row: outbox.OutboxRow, target: str, texts: list[str], ask: bool = True) -> list:
+    async def _localise(self, row: outbox.OutboxRow, target: str, texts: list[str], ask: bool = True, cache: bool = True) -> list:
         """Translations of Norwegian text for the candidate; where none can be had, the
         specialist is asked (once per text and language)."""
         base = languages.base_language()
         if not texts or target == base:
             return [None] * len(texts)
         machine = self.application.bot_data["translation"]
+        organisation = await self.storage.run(lambda db: db.execute(
+            "SELECT organisation_id FROM candidates WHERE id = ?", [row.candidate_id]).fetchone()[0])
         try:
-            results = await machine.translate_batch(texts, base, target)
+            results = await machine.translate_batch(texts, base, target, organisation, cache=cache)
         except Exception:  # a broken package must not stop the message: show the Norwegian
             log.exception("machine translation failed; sending the Norwegian")
             results = [None] * len(texts)

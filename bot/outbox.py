@@ -52,11 +52,12 @@ def claim_due(db: sqlite_utils.Database, now: datetime | None = None, limit: int
     now = now or utcnow()
     with transaction(db):
         # Rows for a candidate who has not joined yet (or not yet chosen a language and
-        # answered the consent questions) wait until they have.
+        # answered the consent questions), or who blocked the bot, wait until they have
+        # (or have come back).
         rows = db.execute(
             "SELECT o.id, o.candidate_id, o.kind, o.ref_id, o.payload, o.attempts FROM outbox o "
             "JOIN candidates c ON c.id = o.candidate_id "
-            "JOIN users u ON u.id = c.user_id AND u.onboarding = 'done' "
+            "JOIN users u ON u.id = c.user_id AND u.onboarding = 'done' AND u.reachable = 1 "
             "WHERE o.sent_at IS NULL AND o.due_at <= ? AND (o.claimed_at IS NULL OR o.claimed_at <= ?) "
             "AND o.attempts < ? ORDER BY o.due_at, o.id LIMIT ?",
             [iso(now), iso(now - CLAIM_TIMEOUT), MAX_ATTEMPTS, limit],

@@ -76,6 +76,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
 #: specialist's label for the case and the date the candidate left.
 CANDIDATE_DATA_TABLES = (
     "mentor_links", "events", "plan_items", "candidate_word_lists", "workplace_rules", "outbox",
+    "translation_requests", "idempotency_keys",
 )
 
 

@@ -11,10 +11,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
+    TypeHandler,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
@@ -109,7 +112,16 @@ def build_application(
     return application
 
 
+async def private_chats_only(update: object, context) -> None:
+    """Jobbvenn talks one to one. In a group or channel a reply could show one person's data
+    to others, so such updates go no further."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is None or chat.type != ChatType.PRIVATE:
+        raise ApplicationHandlerStop
+
+
 def add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(object, private_chats_only), group=-1)
     add = application.add_handler
     # Edited messages first: every other handler would otherwise see them as new.
     add(MessageHandler(filters.UpdateType.EDITED, fallback.edited_message))

@@ -43,25 +43,27 @@ def argos_installed() -> bool:
 
 # -- the database side (plain functions, run in the storage thread) -----------------------
 
-def manual(db: sqlite_utils.Database, source: str, target: str, texts: list[str]) -> dict[str, str]:
+def manual(db: sqlite_utils.Database, organisation_id: int | None, source: str, target: str, texts: list[str]) -> dict[str, str]:
     found = {}
     for text in texts:
         row = db.execute(
-            "SELECT result FROM manual_translations WHERE source = ? AND target = ? AND text = ?", [source, target, text]
+            "SELECT result FROM manual_translations WHERE organisation_id = ? AND source = ? AND target = ? AND text = ?",
+            [organisation_id, source, target, text],
         ).fetchone()
         if row:
             found[text] = row[0]
     return found
 
 
-def save_manual(db: sqlite_utils.Database, source: str, target: str, text: str, result: str, written_by: str,
-                now: datetime | None = None) -> None:
-    """A person's translation; it replaces an earlier one by a person, and always beats a machine's."""
+def save_manual(db: sqlite_utils.Database, organisation_id: int, source: str, target: str, text: str, result: str,
+                written_by: str, now: datetime | None = None) -> None:
+    """A person's translation, for their organisation; it replaces an earlier one by a person,
+    and always beats a machine's."""
     db.execute(
-        "INSERT INTO manual_translations (source, target, text, result, written_by, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(source, target, text) DO UPDATE SET result = excluded.result, written_by = excluded.written_by, "
-        "created_at = excluded.created_at",
-        [source, target, text, result, written_by, iso(now or utcnow())],
+        "INSERT INTO manual_translations (organisation_id, source, target, text, result, written_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(organisation_id, source, target, text) DO UPDATE SET "
+        "result = excluded.result, written_by = excluded.written_by, created_at = excluded.created_at",
+        [organisation_id, source, target, text, result, written_by, iso(now or utcnow())],
     )
 
 
@@ -125,18 +127,22 @@ class MachineTranslation:
     def forget_routes(self) -> None:
         self._routes.clear()
 
-    async def translate_batch(self, texts: list[str], source: str, target: str) -> list[Translated | None]:
-        """Each text translated, or None where no person and no installed model can."""
+    async def translate_batch(
+        self, texts: list[str], source: str, target: str, organisation_id: int | None = None, cache: bool = True
+    ) -> list[Translated | None]:
+        """Each text translated, or None where no person and no installed model can.
+        `organisation_id` picks whose people's translations count; `cache=False` for text
+        that may be personal (a message to one candidate), which is then not kept."""
         if source == target:
             return [Translated(t, machine=False) for t in texts]
         results: dict[str, Translated] = {
             text: Translated(result, machine=False)
-            for text, result in (await self.storage.run(manual, source, target, texts)).items()
+            for text, result in (await self.storage.run(manual, organisation_id, source, target, texts)).items()
         }
         missing = [t for t in dict.fromkeys(texts) if t not in results]
         version = await self.model_version(source, target) if missing else None
         if version is not None:
-            hits = await self.storage.run(cached, source, target, version, missing)
+            hits = await self.storage.run(cached, source, target, version, missing) if cache else {}
             results.update({t: Translated(r, machine=True) for t, r in hits.items()})
             todo = [t for t in missing if t not in hits]
             if todo:
@@ -144,12 +150,13 @@ class MachineTranslation:
                 answer = await self._worker(argos_worker.translate_batch, todo, source, target)
                 if answer is not None:
                     made, made_version = answer
-                    await self.storage.run(save_cached, source, target, made_version, list(zip(todo, made, strict=True)))
+                    if cache:
+                        await self.storage.run(save_cached, source, target, made_version, list(zip(todo, made, strict=True)))
                     results.update({t: Translated(r, machine=True) for t, r in zip(todo, made, strict=True)})
         return [results.get(t) for t in texts]
 
-    async def translate(self, text: str, source: str, target: str) -> Translated | None:
-        return (await self.translate_batch([text], source, target))[0]
+    async def translate(self, text: str, source: str, target: str, organisation_id: int | None = None) -> Translated | None:
+        return (await self.translate_batch([text], source, target, organisation_id))[0]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -160,14 +167,19 @@ class MachineTranslation:
 # -- asking a person when no machine can ---------------------------------------------------
 
 def ask_person(db: sqlite_utils.Database, source: str, target: str, text: str, candidate_id: int, asked_user: int) -> int | None:
-    """Record that a person was asked to translate this text; the request's id if it is new
-    (ask once per text and language), None if someone was asked before."""
+    """Note that this candidate waits for a person's translation of this text. Returns the
+    request's id when the person should be asked now; None when they were asked already
+    (for this candidate, or for another one still waiting for the same text)."""
+    already = db.execute(
+        "SELECT 1 FROM translation_requests WHERE source = ? AND target = ? AND text = ? AND asked_user = ? AND answered_at IS NULL",
+        [source, target, text, asked_user],
+    ).fetchone()
     cursor = db.execute(
         "INSERT OR IGNORE INTO translation_requests (source, target, text, candidate_id, asked_user, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [source, target, text, candidate_id, asked_user, iso(utcnow())],
     )
-    return cursor.lastrowid if cursor.rowcount == 1 else None
+    return cursor.lastrowid if cursor.rowcount == 1 and not already else None
 
 
 @dataclass(frozen=True)
@@ -176,7 +188,7 @@ class Request:
     source: str
     target: str
     text: str
-    candidate_id: int | None
+    candidate_id: int
     answered: bool
 
 
@@ -189,6 +201,21 @@ def open_request(db: sqlite_utils.Database, request_id: int, asked_user: int) ->
     return None if row is None else Request(row[0], row[1], row[2], row[3], row[4], row[5] is not None)
 
 
-def answer_request(db: sqlite_utils.Database, request: Request, result: str, written_by: str) -> None:
-    save_manual(db, request.source, request.target, request.text, result, written_by)
-    db.execute("UPDATE translation_requests SET answered_at = ? WHERE rowid = ?", [iso(utcnow()), request.id])
+def answer_request(db: sqlite_utils.Database, request: Request, result: str, asked_user: int) -> list[int]:
+    """Store the person's translation for their organisation; every candidate who waited for
+    this text (asked of the same person) is answered. Returns those candidates' ids."""
+    organisation = db.execute("SELECT organisation_id FROM candidates WHERE id = ?", [request.candidate_id]).fetchone()
+    if organisation is None or organisation[0] is None:
+        return []
+    save_manual(db, organisation[0], request.source, request.target, request.text, result, f"user:{asked_user}")
+    waiting = [
+        r[0] for r in db.execute(
+            "SELECT candidate_id FROM translation_requests WHERE source = ? AND target = ? AND text = ? AND asked_user = ? "
+            "AND answered_at IS NULL", [request.source, request.target, request.text, asked_user],
+        ).fetchall()
+    ]
+    db.execute(
+        "UPDATE translation_requests SET answered_at = ? WHERE source = ? AND target = ? AND text = ? AND asked_user = ? "
+        "AND answered_at IS NULL", [iso(utcnow()), request.source, request.target, request.text, asked_user],
+    )
+    return waiting

@@ -191,9 +191,19 @@ async def test_idempotency_key_replays_the_first_result(world):
     body = {"case_id": "NAV-7"}
     first = await world.client.post("/v1/candidates", json=body, headers=headers)
     second = await world.client.post("/v1/candidates", json=body, headers=headers)
-    assert first.status_code == second.status_code == 201
-    assert second.json() == first.json() and second.headers["Idempotent-Replayed"] == "true"
+    assert first.status_code == second.status_code == 201 and second.headers["Idempotent-Replayed"] == "true"
+    assert second.json()["id"] == first.json()["id"]
     assert len((await world.client.get("/v1/candidates", headers=world.auth("sara"))).json()) == 1
+    # Links are never stored, not even for replays: the repeat carries a new link, and the first stops working.
+    stored = await world.storage.run(lambda db: db.execute("SELECT body FROM idempotency_keys").fetchall())
+    assert "t.me" not in str(stored) and "qr_png" not in str(stored)
+    first_code = first.json()["invitation"]["link"].split("start=")[1]
+    second_code = second.json()["invitation"]["link"].split("start=")[1]
+    assert first_code != second_code
+    assert (await world.storage.run(invitations.redeem, first_code, 900, "X")).problem is invitations.Problem.EXPIRED
+    assert (await world.storage.run(invitations.redeem, second_code, 900, "X")).ok
+    third = await world.client.post("/v1/candidates", json=body, headers=headers)
+    assert third.status_code == 201 and third.json()["invitation"] is None  # joined by now: no new link
     other_body = await world.client.post("/v1/candidates", json={"case_id": "NAV-8"}, headers=headers)
     assert other_body.status_code == 409
     # Keys belong to a token: Per may use the same key for his own request.
@@ -292,3 +302,35 @@ async def test_cursor_survives_a_restart_and_never_repeats(tmp_path):
     ids = [int(e["id"]) for e in first["events"] + rest["events"]]
     assert [e["type"] for e in first["events"] + rest["events"]] == ["candidate_joined", "consent_changed"]
     assert ids == sorted(set(ids))
+
+
+
+async def test_plan_answers_reach_the_api_only_while_shared(world):
+    from bot import plan
+
+    candidate = (await create(world)).json()["id"]
+    await join(world, candidate, 500, share=False)
+    item = (await world.client.post(f"/v1/candidates/{candidate}/plan-items",
+                                    json={"kind": "meeting", "starts_at": "2026-12-01T10:00:00+01:00"}, headers=world.auth("sara"))).json()
+    await world.storage.run(plan.answer, 500, item["id"], "not_coming")
+    for response in (
+        await world.client.get(f"/v1/plan-items/{item['id']}", headers=world.auth("sara")),
+        await world.client.patch(f"/v1/plan-items/{item['id']}", json={"place": "NAV"}, headers=world.auth("a")),
+    ):
+        assert response.json()["answer"] is None and response.json()["answered_at"] is None
+    await world.storage.run(plan.answer, 500, item["id"], "coming")
+    await world.storage.run(consent.record, 500, "specialist", True, "so")
+    listed = (await world.client.get(f"/v1/candidates/{candidate}/plan-items", headers=world.auth("sara"))).json()
+    assert listed[0]["answer"] == "coming"
+
+
+async def test_delete_erases_stored_api_answers_about_the_candidate(world):
+    from bot import personal_data
+
+    candidate = (await create(world)).json()["id"]
+    await join(world, candidate, 500)
+    headers = {**world.auth("sara"), "Idempotency-Key": "rule-1"}
+    await world.client.post(f"/v1/candidates/{candidate}/workplace-rules", json={"text": "Alina har nøkkel 4."}, headers=headers)
+    await world.storage.run(personal_data.erase, 500)
+    left = await world.storage.run(lambda db: db.execute("SELECT COUNT(*) FROM idempotency_keys WHERE body LIKE '%nøkkel%'").fetchone()[0])
+    assert left == 0

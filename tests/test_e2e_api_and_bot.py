@@ -2,6 +2,8 @@
 bot, gets a meeting from the API, declines it, and the case system reads the decline;
 after a withdrawal nothing new appears."""
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -58,7 +60,12 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
     assert replies[-1].kind == "location"
     replies = await harness.press(hodan, "❌ " + tr("I can't come"), delivered)
     assert replies[-1].text.startswith(tr("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts."))
-    assert harness.server.messages[(hodan.id, delivered.message_id)].button_texts() == [tr("❌ not coming")]
+    # The chosen answer shows on its button; the other stays, so she can change her mind.
+    assert harness.server.messages[(hodan.id, delivered.message_id)].button_texts() == [
+        "✅ " + tr("I'm coming"), tr("❌ not coming"), "📍 " + tr("Where?")]
+    answered = harness.server.messages[(hodan.id, delivered.message_id)]
+    replies = await harness.press(hodan, tr("❌ not coming"), answered)  # the same again: nothing new
+    assert replies == []
     told = harness.last(sara)
     assert "Hodan" in told.text and translator("nb")("❌ not coming") in told.text
 
@@ -76,7 +83,8 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
     assert tr("Your job specialist does not see your answers (see /privacy). Tell them yourself if you want.") in replies[-1].text
     later = (await api.get(f"/v1/events?after={feed['next_cursor']}")).json()
     assert [(e["type"], e["data"]) for e in later["events"]] == [("consent_changed", {"recipient": "specialist", "granted": False})]
-    assert (await api.get(f"/v1/plan-items/{second['id']}")).json()["answer"] == "coming"  # stored for Hodan herself
+    # Stored for Hodan's own plan, but the case system does not see it while she does not share.
+    assert (await api.get(f"/v1/plan-items/{second['id']}")).json()["answer"] is None
 
 
 async def test_forged_plan_button_cannot_answer_someone_elses_meeting(harness, api):
@@ -169,3 +177,44 @@ async def test_mydata_shows_what_the_api_stored_and_what_was_shared(harness, api
     assert data["workplace_rules"][0]["text"] == "Vi starter 07:00."
     assert data["messages_from_specialist"][0]["text"] == "Hei Elif"
     assert [e["what"] for e in data["shared_with_specialist"]] == ["candidate_joined", "consent_changed", "consent_changed"]
+
+
+
+async def test_changing_ones_mind_and_coming_back_after_blocking(harness, api):
+    sara = harness.user(100, "Sara", "nb")
+    created = (await api.post("/v1/candidates", json={"case_id": "F", "name": "Faisal", "language_hint": "en"})).json()
+    user = harness.user(406, "Faisal", "en")
+    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+    await harness.press(user, "✅ English")
+    await harness.press(user, "Yes, OK")
+    await harness.press(user, "No")
+    await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "shift", "starts_at": "2026-12-05T10:00:00+01:00"})
+    shift = await harness.wait_for_message(user, lambda m: m.text.startswith("New in your plan:"))
+    await harness.press(user, "❌ I can't come", shift)
+    await harness.press(user, "✅ I'm coming", harness.server.messages[(user.id, shift.message_id)])
+    events = (await api.get("/v1/events")).json()["events"]
+    assert [e["data"]["answer"] for e in events if e["type"] == "plan_item_answered"] == ["not_coming", "coming"]
+
+    user.block()
+    await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "Én"})
+    await harness.wait_for_message(sara, lambda m: m.text.startswith("⚠️"))
+    await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "To"})
+    await asyncio.sleep(0.3)
+    assert len([m for m in harness.server.bot_messages(100) if m.text.startswith("⚠️")]) == 1  # told once
+    user.blocked_bot = False
+    await harness.say(user, "/menu")  # he is back
+    assert (await api.get(f"/v1/candidates/{created['id']}")).json()["reachable"] is True
+    harness.app.bot_data["deliverer"].wake()
+    for text in ("Én", "To"):  # nothing was lost while he had blocked the bot
+        await harness.wait_for_message(user, lambda m, text=text: m.text.startswith("💬") and text in m.text, include_existing=True)
+
+
+async def test_group_chats_are_ignored(harness):
+    update_id = harness.server.push_update({"message": {
+        "message_id": 9000, "date": 0, "text": "/mydata",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+        "chat": {"id": -100123, "type": "group", "title": "Kollegaer"},
+        "from": {"id": 100, "is_bot": False, "first_name": "Sara"},
+    }})
+    await harness.wait_handled(update_id)
+    assert [c for c in harness.server.calls if c.method.startswith("send")] == []

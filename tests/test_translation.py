@@ -76,16 +76,21 @@ async def test_translates_through_argos_and_caches_by_model_version(machine):
 async def test_missing_pair_falls_back_and_people_win_over_machines(machine):
     mt, storage = machine
     assert await mt.translate("Husk arbeidstøy.", "nb", "ti") is None  # argos has no Tigrinya here
-    await storage.run(translation.save_manual, "nb", "ti", "Husk arbeidstøy.", "ክዳን ስራሕ ኣይትረስዑ።", "specialist:10")
-    assert await mt.translate("Husk arbeidstøy.", "nb", "ti") == translation.Translated("ክዳን ስራሕ ኣይትረስዑ።", machine=False)
+    await storage.run(translation.save_manual, 1, "nb", "ti", "Husk arbeidstøy.", "ክዳን ስራሕ ኣይትረስዑ።", "specialist:10")
+    assert await mt.translate("Husk arbeidstøy.", "nb", "ti", 1) == translation.Translated("ክዳን ስራሕ ኣይትረስዑ።", machine=False)
+    assert await mt.translate("Husk arbeidstøy.", "nb", "ti", 2) is None  # a person's words serve their own organisation
     machine_made = await mt.translate("Kassa er åpen.", "nb", "en")
     assert machine_made.machine
-    await storage.run(translation.save_manual, "nb", "en", "Kassa er åpen.", "The till is open.", "mentor:20")
-    assert await mt.translate("Kassa er åpen.", "nb", "en") == translation.Translated("The till is open.", machine=False)
+    await storage.run(translation.save_manual, 1, "nb", "en", "Kassa er åpen.", "The till is open.", "mentor:20")
+    assert await mt.translate("Kassa er åpen.", "nb", "en", 1) == translation.Translated("The till is open.", machine=False)
     # A machine run later never replaces the person's words.
     mt.forget_routes()
-    await mt.translate_batch(["Kassa er åpen.", "Ny tekst."], "nb", "en")
-    assert await mt.translate("Kassa er åpen.", "nb", "en") == translation.Translated("The till is open.", machine=False)
+    await mt.translate_batch(["Kassa er åpen.", "Ny tekst."], "nb", "en", 1)
+    assert await mt.translate("Kassa er åpen.", "nb", "en", 1) == translation.Translated("The till is open.", machine=False)
+    calls = mt.worker_calls
+    await mt.translate_batch(["Personlig melding til Elif."], "nb", "en", 1, cache=False)
+    rows = await storage.run(lambda db: db.execute("SELECT COUNT(*) FROM machine_translations WHERE text LIKE 'Personlig%'").fetchone()[0])
+    assert rows == 0 and mt.worker_calls == calls + 1  # not kept
     assert await mt.translate("Hei", "nb", "nb") == translation.Translated("Hei", machine=False)
 
 

@@ -238,25 +238,37 @@ def create_api(
             raise ApiError(404, "no such candidate")
         return candidate
 
-    async def write(request: Request, scope: Scope, key: str | None, status: int, work: Callable[[], Awaitable[Any]]) -> JSONResponse:
-        """Run a write, once per Idempotency-Key: a repeat returns the stored result."""
+    async def write(
+        request: Request, scope: Scope, key: str | None, status: int, work: Callable[[], Awaitable[Any]],
+        candidate_id: int | None = None, keep: Callable[[dict], dict] | None = None,
+        replay: Callable[[dict], Awaitable[dict]] | None = None,
+    ) -> JSONResponse:
+        """Run a write, once per Idempotency-Key: a repeat returns the stored result.
+
+        `keep` picks what of an answer may be stored (invitation links never are: codes are
+        stored only as hashes); `replay` rebuilds the rest when a repeat comes. The stored
+        answer is tied to `candidate_id` (or the answer's candidate) so /delete erases it."""
         if key is None:
             return JSONResponse(jsonable_encoder(await work()), status_code=status)
         req_hash = api_access.request_hash(request.method, request.url.path, await request.body())
         state, value = await storage.run(api_access.begin_idempotent, scope.token_id, key, req_hash)
         if state == "replay":
-            return JSONResponse(value[1], status_code=value[0], headers={"Idempotent-Replayed": "true"})
+            stored_status, body = value
+            if replay is not None and stored_status < 400:
+                body = jsonable_encoder(await replay(body))
+            return JSONResponse(body, status_code=stored_status, headers={"Idempotent-Replayed": "true"})
         if state == "conflict":
             raise ApiError(409, value)
         try:
             body = jsonable_encoder(await work())
         except ApiError as err:
-            await storage.run(api_access.finish_idempotent, scope.token_id, key, err.status, {"detail": err.detail})
+            await storage.run(api_access.finish_idempotent, scope.token_id, key, err.status, {"detail": err.detail}, candidate_id)
             raise
         except BaseException:
             await storage.run(api_access.finish_idempotent, scope.token_id, key, 500, None)
             raise
-        await storage.run(api_access.finish_idempotent, scope.token_id, key, status, body)
+        owner = candidate_id if candidate_id is not None else body.get("candidate_id") if isinstance(body, dict) else None
+        await storage.run(api_access.finish_idempotent, scope.token_id, key, status, keep(body) if keep else body, owner)
         return JSONResponse(body, status_code=status)
 
     # -- routes ------------------------------------------------------------------------
@@ -277,6 +289,7 @@ def create_api(
                 raise ApiError.invalid("specialist_id", "a specialist token creates candidates only in its own caseload")
             if specialist_id is None:
                 raise ApiError.invalid("specialist_id", "required with an organisation token")
+            _username()  # before anything is written: a link must be possible
             result = await storage.run(_create_candidate, scope, specialist_id, body)
             if isinstance(result, tuple) and isinstance(result[0], str):
                 field, message = result
@@ -288,7 +301,17 @@ def create_api(
             out["invitation"] = await invitation_out(candidate_id, code)
             return schemas.CandidateCreated(**out)
 
-        return await write(request, scope, idempotency_key, 201, work)
+        async def replay(stored: dict) -> dict:
+            """The same candidate, as it is now, with a new link if it has not joined (the first
+            link was never stored; a client that repeats has lost it anyway)."""
+            out = await storage.run(_candidate_out, stored["id"])
+            out["invitation"] = await fresh_invitation(stored["id"])
+            return out
+
+        return await write(
+            request, scope, idempotency_key, 201, work,
+            keep=lambda b: {"id": b["id"], "candidate_id": b["id"]}, replay=replay,
+        )
 
     @api.get("/v1/candidates", response_model=list[schemas.CandidateOut], responses=ERRORS, tags=["candidates"])
     async def list_candidates(
@@ -306,16 +329,24 @@ def create_api(
     @api.post("/v1/candidates/{candidate_id}/invitation", status_code=201, response_model=schemas.Invitation,
               responses=WRITE_ERRORS, tags=["candidates"])
     async def new_invitation(candidate_id: PathId, request: Request, scope: Auth, idempotency_key: IdempotencyKey = None):
-        """A fresh invitation for a candidate who has not joined yet; earlier links stop working."""
+        """A fresh invitation for a candidate who has not joined yet; earlier links stop working.
+        A repeat with the same Idempotency-Key gives yet another new link (links are never stored)."""
 
         async def work():
-            candidate = await candidate_or_404(scope, candidate_id)
-            code = await storage.run(invitations.reinvite_candidate, candidate.specialist_id, candidate_id)
-            if code is None:
+            await candidate_or_404(scope, candidate_id)
+            invitation = await fresh_invitation(candidate_id)
+            if invitation is None:
                 raise ApiError(409, "the candidate has already joined or left")
-            return await invitation_out(candidate_id, code)
+            return invitation
 
-        return await write(request, scope, idempotency_key, 201, work)
+        async def replay(stored: dict) -> dict:
+            invitation = await fresh_invitation(candidate_id)
+            if invitation is None:
+                raise ApiError(409, "the candidate has already joined or left")
+            return invitation
+
+        return await write(request, scope, idempotency_key, 201, work, candidate_id=candidate_id,
+                           keep=lambda b: {"candidate_id": candidate_id}, replay=replay)
 
     @api.post("/v1/candidates/{candidate_id}/plan-items", status_code=201, response_model=schemas.PlanItemOut,
               responses=WRITE_ERRORS, tags=["plan"])
@@ -330,14 +361,14 @@ def create_api(
                 values.setdefault("meeting_kind", "other")
             item = await storage.run(plan.create, candidate.id, body.kind, _db_values(values), _creator(scope))
             wake()
-            return item.as_dict()
+            return await storage.run(_plan_item_out, item)
 
         return await write(request, scope, idempotency_key, 201, work)
 
     @api.get("/v1/candidates/{candidate_id}/plan-items", response_model=list[schemas.PlanItemOut], responses=ERRORS, tags=["plan"])
     async def list_plan_items(candidate_id: PathId, scope: Auth):
         await candidate_or_404(scope, candidate_id)
-        return [i.as_dict() for i in await storage.run(plan.for_candidate, candidate_id)]
+        return [await storage.run(_plan_item_out, i) for i in await storage.run(plan.for_candidate, candidate_id)]
 
     async def plan_item_or_404(scope: Scope, item_id: int) -> plan.PlanItem:
         item = await storage.run(plan.get, item_id)
@@ -348,7 +379,7 @@ def create_api(
 
     @api.get("/v1/plan-items/{item_id}", response_model=schemas.PlanItemOut, responses=ERRORS, tags=["plan"])
     async def get_plan_item(item_id: PathId, scope: Auth):
-        return (await plan_item_or_404(scope, item_id)).as_dict()
+        return await storage.run(_plan_item_out, await plan_item_or_404(scope, item_id))
 
     @api.patch("/v1/plan-items/{item_id}", response_model=schemas.PlanItemOut, responses=WRITE_ERRORS, tags=["plan"])
     async def update_plan_item(item_id: PathId, body: schemas.PlanItemUpdate, request: Request, scope: Auth,
@@ -365,7 +396,7 @@ def create_api(
                 raise ApiError.invalid(*problem)
             updated = await storage.run(plan.update, item_id, _db_values(values))
             wake()
-            return updated.as_dict()
+            return await storage.run(_plan_item_out, updated)
 
         return await write(request, scope, idempotency_key, 200, work)
 
@@ -377,7 +408,7 @@ def create_api(
             await plan_item_or_404(scope, item_id)
             cancelled = await storage.run(plan.cancel, item_id)
             wake()
-            return cancelled.as_dict()
+            return await storage.run(_plan_item_out, cancelled)
 
         return await write(request, scope, idempotency_key, 200, work)
 
@@ -402,11 +433,10 @@ def create_api(
         found = await storage.run(wordlists.get, list_id)
         if found is None or found.organisation_id != scope.organisation_id:
             raise ApiError(404, "no such word list")
-        if scope.specialist_id is not None:
-            visible = [c for c in found.candidate_ids if await storage.run(api_access.candidate_in_scope, scope, c)]
-            if not visible:
-                raise ApiError(404, "no such word list")
-        return _word_list_out(found)
+        visible = [c for c in found.candidate_ids if await storage.run(api_access.candidate_in_scope, scope, c)]
+        if scope.specialist_id is not None and not visible:
+            raise ApiError(404, "no such word list")
+        return {**_word_list_out(found), "candidate_ids": visible}
 
     @api.post("/v1/candidates/{candidate_id}/workplace-rules", status_code=201, response_model=schemas.RuleOut,
               responses=WRITE_ERRORS, tags=["workplace"])
@@ -463,6 +493,15 @@ def create_api(
             raise ApiError(409, "the candidate has left Jobbvenn")
         return candidate
 
+    async def fresh_invitation(candidate_id: int) -> dict | None:
+        """A new link for a candidate who has not joined (older links stop working); None otherwise."""
+        candidate = await storage.run(people.get_candidate, candidate_id)
+        if candidate is None or candidate.status != "invited":
+            return None
+        _username()
+        code = await storage.run(invitations.reinvite_candidate, candidate.specialist_id, candidate_id)
+        return None if code is None else await invitation_out(candidate_id, code)
+
     async def invitation_out(candidate_id: int, code: str) -> dict:
         """The deep link, its expiry, and the same link as a QR code PNG (base64)."""
         link = invitations.deep_link(_username(), code)
@@ -515,6 +554,15 @@ def _create_candidate(db, scope: Scope, specialist_id: int, body: schemas.Candid
     if people.looks_like_id_number(label):
         return ("name" if body.name else "case_id"), "must not contain an ID number"
     return invitations.invite_candidate(db, specialist_id, label, body.language_hint, case_id=body.case_id)
+
+
+def _plan_item_out(db, item: plan.PlanItem) -> dict:
+    """A plan item as the case system sees it: the candidate's answer only while they share it."""
+    out = item.as_dict()
+    cand = people.get_candidate(db, item.candidate_id)
+    if not (cand and cand.user_id and consent.allows(db, cand.user_id, "specialist")):
+        out["answer"] = out["answered_at"] = None
+    return out
 
 
 def _invitation_expiry(db, candidate_id: int) -> str:

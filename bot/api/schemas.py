@@ -68,7 +68,7 @@ class CandidateOut(BaseModel):
 
 
 class CandidateCreated(CandidateOut):
-    invitation: Invitation
+    invitation: Invitation | None = Field(description="null only on a repeated request after the candidate has joined")
 
 
 # -- plan items ------------------------------------------------------------------------
@@ -131,7 +131,8 @@ class PlanItemOut(BaseModel):
     bring: str | None
     participants: str | None
     status: Literal["active", "cancelled"]
-    answer: Literal["coming", "not_coming", "done"] | None
+    answer: Literal["coming", "not_coming", "done"] | None = Field(
+        description="The candidate's answer; null while they do not share answers with their specialist")
     answered_at: datetime | None
     created_at: datetime
     updated_at: datetime

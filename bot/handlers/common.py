@@ -68,6 +68,8 @@ def guess_language(update: Update) -> str:
 async def who(update: Update, context: Context) -> Who:
     tg_user = update.effective_user
     user = await storage(context).run(people.get_user, tg_user.id)
+    if user is not None and not user.reachable:  # they write again: they unblocked the bot
+        await storage(context).run(people.set_reachable, user.id, True)
     code = user.language if user and user.language else guess_language(update)
     return Who(tg_user.id, tg_user.first_name, user, translator(code))
 
@@ -113,6 +115,8 @@ async def send_menu(update: Update, context: Context, w: Who, text: str | None =
             await send(update, context, text)
         await resume_onboarding(update, context, w)
         return
+    if w.user.pending_input:  # the menu ends whatever the bot was waiting for
+        await storage(context).run(people.set_pending, w.user.id, None)
     heading = w.t("🏠 Menu. Tap a button.")
     await send(update, context, f"{text}\n\n{heading}" if text else heading, menu_markup(w.user.role, w.t))
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot import consent, people, plan
 from bot.handlers.common import Context, button, config, send_menu, storage, who
@@ -87,35 +87,56 @@ def item_message(
     return text, InlineKeyboardMarkup(rows)
 
 
+def answered_markup(t: Translator, item: plan.PlanItem) -> InlineKeyboardMarkup:
+    """The buttons after an answer: the chosen one says what was chosen, the other stays."""
+
+    def choice(answer: str, icon: str, label: str) -> InlineKeyboardButton:
+        text = t(ANSWER_TEXT[answer]) if item.answer == answer else f"{icon} {t(label)}"
+        return InlineKeyboardButton(text, callback_data=f"plan:{item.id}:{answer}")
+
+    if item.kind == "task":
+        rows = [[choice("done", "✔️", N_("Done"))]]
+    else:
+        rows = [[choice("coming", "✅", N_("I'm coming")), choice("not_coming", "❌", N_("I can't come"))]]
+    if item.latitude is not None and item.longitude is not None:
+        rows.append([button(t, f"plan:{item.id}:where", "📍", N_("Where?"))])
+    return InlineKeyboardMarkup(rows)
+
+
 async def plan_button(update: Update, context: Context) -> None:
     """The candidate taps ✅, ❌, ✔️ or 📍 under one of their own plan items."""
+    from bot.handlers.fallback import stale_button_reply
+
     query = update.callback_query
-    await query.answer()
     w = await who(update, context)
     parts = query.data.split(":")
-    if w.user is None or w.user.role != "candidate" or len(parts) != 3 or not parts[1].isdigit():
-        from bot.handlers.fallback import stale_button_reply
-
+    mine = w.user is not None and w.user.role == "candidate" and len(parts) == 3 and parts[1].isdigit()
+    item = await storage(context).run(_own_item, w.user.id, int(parts[1])) if mine else None
+    action = parts[2] if len(parts) == 3 else ""
+    if item is None or (action not in plan.ANSWERS and action != "where"):  # not theirs, cancelled, old or forged
+        await query.answer()
         await stale_button_reply(update, context, w)
         return
-    item_id, action = int(parts[1]), parts[2]
     if action == "where":
-        item = await storage(context).run(_own_item, w.user.id, item_id)
-        if item is None or item.latitude is None:
-            from bot.handlers.fallback import stale_button_reply
-
+        await query.answer()
+        if item.latitude is None:
             await stale_button_reply(update, context, w)
             return
         await context.bot.send_location(update.effective_chat.id, item.latitude, item.longitude)
         return
-    item = await storage(context).run(plan.answer, w.user.id, item_id, action) if action in plan.ANSWERS else None
-    if item is None:  # not theirs, cancelled, or an old or forged button
-        from bot.handlers.fallback import stale_button_reply
-
+    if item.answer == action:  # the same answer again: nothing changes
+        await query.answer(w.t(ANSWER_TEXT[action]))
+        return
+    await query.answer()
+    item = await storage(context).run(plan.answer, w.user.id, item.id, action)
+    if item is None:  # cancelled a moment ago
         await stale_button_reply(update, context, w)
         return
     t = w.t
-    await query.edit_message_reply_markup(InlineKeyboardMarkup([[InlineKeyboardButton(t(ANSWER_TEXT[action]), callback_data=f"plan:{item_id}:{action}")]]))
+    try:  # the chosen answer shows on its button; the other one stays, to change one's mind
+        await query.edit_message_reply_markup(answered_markup(t, item))
+    except BadRequest:
+        pass
     shares = await storage(context).run(consent.allows, w.user.id, "specialist")
     if action == "done":
         reply = t("✔️ Well done! It is saved.")

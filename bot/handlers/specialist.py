@@ -150,13 +150,15 @@ async def translation_written(update: Update, context: Context, w: Who, text: st
         await send_menu(update, context, w)
         return
     result = " ".join(text.split())[:1000]
-    await storage(context).run(translation.answer_request, request, result, f"specialist:{w.user.id}")
-    label = "-"
-    if request.candidate_id is not None:
+    waiting = await storage(context).run(translation.answer_request, request, result, w.user.id)
+    labels = []
+    for candidate_id in waiting:
+        cand = await storage(context).run(people.get_candidate, candidate_id)
+        if cand is None or cand.status != "joined":  # left since: nothing more goes to them
+            continue
         await storage(context).run(
-            outbox.enqueue, request.candidate_id, "manual_translation", None, {"text": request.text, "translation": result}
+            outbox.enqueue, candidate_id, "manual_translation", None, {"text": request.text, "translation": result}
         )
-        context.application.bot_data["deliverer"].wake()
-        cand = await storage(context).run(people.get_candidate, request.candidate_id)
-        label = cand.label if cand else "-"
-    await send_menu(update, context, w, w.t("✅ Thank you! {label} gets it now.", label=w.t.isolate(label)))
+        labels.append(w.t.isolate(cand.label))
+    context.application.bot_data["deliverer"].wake()
+    await send_menu(update, context, w, w.t("✅ Thank you! {label} gets it now.", label=", ".join(labels) or "-"))
