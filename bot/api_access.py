@@ -22,8 +22,9 @@ from bot import people
 from bot.db import iso, utcnow
 
 TOKEN_PREFIX = "jv_"
-#: A key whose first request has not finished after this long belonged to a process that died.
-IDEMPOTENCY_STALE = timedelta(seconds=60)
+#: A key whose first request has not finished after this long belonged to a process that died
+#: (every write here takes milliseconds; HTTP clients give up long before ten minutes).
+IDEMPOTENCY_STALE = timedelta(minutes=10)
 
 
 class AccessError(ValueError):

@@ -264,15 +264,27 @@ def _migration_3_translations(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             PRIMARY KEY (organisation_id, source, target, text)
         );
-        CREATE TABLE translation_requests (
+        CREATE TABLE translation_requests (    -- a person asked to translate a text
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organisation_id INTEGER NOT NULL,
             source TEXT NOT NULL,
             target TEXT NOT NULL,
             text TEXT NOT NULL,
-            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
             asked_user INTEGER NOT NULL,
             created_at TEXT NOT NULL,
-            answered_at TEXT,
-            PRIMARY KEY (source, target, text, candidate_id)
+            answered_at TEXT
+        );
+        CREATE TABLE translation_waiting (     -- the candidates who wait for that answer
+            request_id INTEGER NOT NULL REFERENCES translation_requests(id) ON DELETE CASCADE,
+            candidate_id INTEGER NOT NULL,
+            PRIMARY KEY (request_id, candidate_id)
+        );
+        CREATE TABLE translation_uses (        -- which candidate a text was translated for (for /delete)
+            candidate_id INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (candidate_id, source, target, text)
         );
         """,
     )

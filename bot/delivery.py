@@ -107,6 +107,8 @@ class OutboxDeliverer(BackgroundLoop):
         machine = self.application.bot_data["translation"]
         organisation = await self.storage.run(lambda db: db.execute(
             "SELECT organisation_id FROM candidates WHERE id = ?", [row.candidate_id]).fetchone()[0])
+        if cache:
+            await self.storage.run(translation.record_use, row.candidate_id, base, target, texts)
         try:
             results = await machine.translate_batch(texts, base, target, organisation, cache=cache)
         except Exception:  # a broken package must not stop the message: show the Norwegian
@@ -115,16 +117,16 @@ class OutboxDeliverer(BackgroundLoop):
         if ask:
             for text, result in zip(texts, results, strict=True):
                 if result is None:
-                    await self._ask_for_translation(row.candidate_id, target, text)
+                    await self._ask_for_translation(row.candidate_id, organisation, target, text)
         return results
 
-    async def _ask_for_translation(self, candidate_id: int, target: str, text: str) -> None:
+    async def _ask_for_translation(self, candidate_id: int, organisation: int, target: str, text: str) -> None:
         found = await self.storage.run(people.specialist_of, candidate_id)
         if found is None:
             return
         specialist, label = found
         base = languages.base_language()
-        request_id = await self.storage.run(translation.ask_person, base, target, text, candidate_id, specialist.id)
+        request_id = await self.storage.run(translation.ask_person, organisation, base, target, text, candidate_id, specialist.id)
         if request_id is None:
             return
         t = translator(specialist.language)
@@ -137,8 +139,9 @@ class OutboxDeliverer(BackgroundLoop):
         markup = InlineKeyboardMarkup([[InlineKeyboardButton("✍️ " + t("Write the translation"), callback_data=f"spec:tr:{request_id}")]])
         try:
             await self.application.bot.send_message(specialist.id, body, reply_markup=markup)
-        except Exception as err:
+        except Exception as err:  # asked nobody: ask again next time the text goes out
             log.warning("could not ask specialist %s for a translation: %s", specialist.id, err)
+            await self.storage.run(translation.withdraw, request_id)
 
     async def _tell_specialist_unreachable(self, candidate_id: int) -> None:
         found = await self.storage.run(people.specialist_of, candidate_id)

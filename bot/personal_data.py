@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot import consent, events, people, plan, wordlists, workplace_rules
+from bot import consent, events, people, plan, translation, wordlists, workplace_rules
 from bot.db import iso, transaction, utcnow
 
 
@@ -62,7 +62,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
     if user.role == "mentor":
         data["mentor_for"] = len(people.mentees(db, user_id))
     data["invitations_created"] = [
-        dict(r)
+        {**dict(r), "used": bool(r["used"])}
         for r in db.query(
             "SELECT kind, created_at, expires_at, used_at IS NOT NULL AS used FROM invitations WHERE created_by = ?",
             [user_id],
@@ -75,8 +75,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
 #: The case system keeps its own copy of what was shared; Jobbvenn keeps only the
 #: specialist's label for the case and the date the candidate left.
 CANDIDATE_DATA_TABLES = (
-    "mentor_links", "events", "plan_items", "candidate_word_lists", "workplace_rules", "outbox",
-    "translation_requests", "idempotency_keys",
+    "mentor_links", "events", "plan_items", "candidate_word_lists", "workplace_rules", "outbox", "idempotency_keys",
 )
 
 
@@ -102,6 +101,7 @@ def erase(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) 
             )
             for table in CANDIDATE_DATA_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE candidate_id = ?", [candidate.id])
+            translation.forget_candidate(db, candidate.id)
             db.execute("DELETE FROM invitations WHERE candidate_id = ? AND kind = 'mentor'", [candidate.id])
             events.record(db, candidate.id, "candidate_left", {}, now)
         db.execute("DELETE FROM invitations WHERE created_by = ? AND used_at IS NULL", [user_id])

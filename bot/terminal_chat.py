@@ -45,8 +45,9 @@ PERSONAS = {
 }
 
 HELP = """Type a message and press Enter, or a number to tap that button.
-  :as sara | alina | ola   switch person (job specialist, candidate, mentor)
+  :as sara | alina | ola   switch person (job specialist, candidate, mentor); shows their latest buttons
   :open                    open the last invitation link the bot showed
+  /start CODE              open any invitation code (for example one the sync API made)
   :who                     who you are now
   :help                    this text
   :quit                    leave (Ctrl-D works too)"""
@@ -165,8 +166,16 @@ class TerminalChat:
                 await self.send_and_wait(self.user().send_text(f"/start {self.last_link}"))
         elif line.isdigit() and int(line) in self.buttons:
             message, label = self.buttons[int(line)]
+            try:
+                update_id = self.user().press(message, label)
+            except LookupError:  # the bot took that button away since (answered, or old)
+                self.print("(That button is gone. Type a number from the latest buttons.)")
+                self.show_buttons()
+                return True
             self.print(f"{self.current.name} taps: {label}")
-            await self.send_and_wait(self.user().press(message, label))
+            await self.send_and_wait(update_id)
+        elif line.startswith(":"):
+            self.print(f"Unknown chat command {line.split()[0]!r}. :help lists them.")
         else:
             await self.send_and_wait(self.user().send_text(line))
         return True
@@ -203,6 +212,8 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
     )
     storage = Storage(config.db_path)
     chat = TerminalChat(server, Path(files_dir), out)
+    for persona in PERSONAS.values():  # they have chats with the bot from the start, as on Telegram
+        server.user(persona.user_id, persona.name, persona.language_code)
     application = build_application(chat_config, storage, on_update_done=chat.update_done)
     await run_in_loop(application, poll_timeout=5)
     chat.print(f"Jobbvenn, local chat: the real bot on a built-in Bot API server (data in {config.db_path}).")

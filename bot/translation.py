@@ -17,7 +17,9 @@ import asyncio
 import importlib.util
 import multiprocessing
 import time
+import logging
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ from bot import argos_worker
 from bot.db import iso, utcnow
 from bot.storage import Storage
 
+log = logging.getLogger(__name__)
 ROUTE_TTL_SECONDS = 60.0  # packages installed by the CLI are seen within a minute
 
 
@@ -109,7 +112,13 @@ class MachineTranslation:
 
     async def _worker(self, fn, *args):
         async with self._slots:
-            return await asyncio.get_running_loop().run_in_executor(self._executor(), fn, *args)
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(self._executor(), fn, *args)
+            except BrokenProcessPool:  # the worker died (out of memory, killed): start a new one, once
+                log.warning("translation worker died; starting a new one")
+                self._pool = None
+                return await loop.run_in_executor(self._executor(), fn, *args)
 
     async def model_version(self, source: str, target: str) -> str | None:
         """The installed route's version for this pair (None: no route), remembered for a minute."""
@@ -159,63 +168,86 @@ class MachineTranslation:
         return (await self.translate_batch([text], source, target, organisation_id))[0]
 
     def close(self) -> None:
+        """Stop the worker without waiting for a batch in progress (called from the event loop)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
 
 # -- asking a person when no machine can ---------------------------------------------------
 
-def ask_person(db: sqlite_utils.Database, source: str, target: str, text: str, candidate_id: int, asked_user: int) -> int | None:
-    """Note that this candidate waits for a person's translation of this text. Returns the
-    request's id when the person should be asked now; None when they were asked already
-    (for this candidate, or for another one still waiting for the same text)."""
-    already = db.execute(
-        "SELECT 1 FROM translation_requests WHERE source = ? AND target = ? AND text = ? AND asked_user = ? AND answered_at IS NULL",
-        [source, target, text, asked_user],
-    ).fetchone()
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO translation_requests (source, target, text, candidate_id, asked_user, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [source, target, text, candidate_id, asked_user, iso(utcnow())],
+def record_use(db: sqlite_utils.Database, candidate_id: int, source: str, target: str, texts: list[str]) -> None:
+    """Remember that these texts were translated for this candidate, so /delete can take what
+    only they ever saw out of the shared caches."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO translation_uses (candidate_id, source, target, text) VALUES (?, ?, ?, ?)",
+        [(candidate_id, source, target, text) for text in texts],
     )
-    return cursor.lastrowid if cursor.rowcount == 1 and not already else None
+
+
+def forget_candidate(db: sqlite_utils.Database, candidate_id: int) -> None:
+    """For /delete: translations of texts no other candidate saw, and the candidate's place in
+    any queue for a person's translation."""
+    only_theirs = db.execute(
+        "SELECT source, target, text FROM translation_uses u WHERE candidate_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM translation_uses o WHERE o.source = u.source AND o.target = u.target AND o.text = u.text "
+        "AND o.candidate_id != u.candidate_id)",
+        [candidate_id],
+    ).fetchall()
+    for table in ("machine_translations", "manual_translations", "translation_requests"):
+        db.conn.executemany(f"DELETE FROM {table} WHERE source = ? AND target = ? AND text = ?", only_theirs)
+    db.execute("DELETE FROM translation_uses WHERE candidate_id = ?", [candidate_id])
+    db.execute("DELETE FROM translation_waiting WHERE candidate_id = ?", [candidate_id])
+
+
+def ask_person(
+    db: sqlite_utils.Database, organisation_id: int, source: str, target: str, text: str, candidate_id: int, asked_user: int
+) -> int | None:
+    """Note that this candidate waits for a person's translation of this text. Returns a new
+    request's id when the person should be asked now; None when an open request to them for
+    the same text exists (the candidate joins its queue). If asking fails, `withdraw` it."""
+    row = db.execute(
+        "SELECT id FROM translation_requests WHERE organisation_id = ? AND source = ? AND target = ? AND text = ? "
+        "AND asked_user = ? AND answered_at IS NULL",
+        [organisation_id, source, target, text, asked_user],
+    ).fetchone()
+    new = row is None
+    request_id = db.execute(
+        "INSERT INTO translation_requests (organisation_id, source, target, text, asked_user, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [organisation_id, source, target, text, asked_user, iso(utcnow())],
+    ).lastrowid if new else row[0]
+    db.execute("INSERT OR IGNORE INTO translation_waiting (request_id, candidate_id) VALUES (?, ?)", [request_id, candidate_id])
+    return request_id if new else None
+
+
+def withdraw(db: sqlite_utils.Database, request_id: int) -> None:
+    """The person could not be asked (blocked the bot, network): forget the request, so the
+    next time the text is sent they are asked again."""
+    db.execute("DELETE FROM translation_requests WHERE id = ? AND answered_at IS NULL", [request_id])
 
 
 @dataclass(frozen=True)
 class Request:
     id: int
+    organisation_id: int
     source: str
     target: str
     text: str
-    candidate_id: int
     answered: bool
 
 
 def open_request(db: sqlite_utils.Database, request_id: int, asked_user: int) -> Request | None:
     """The request, only if it was put to this user (a button can be forged)."""
     row = db.execute(
-        "SELECT rowid, source, target, text, candidate_id, answered_at FROM translation_requests WHERE rowid = ? AND asked_user = ?",
+        "SELECT id, organisation_id, source, target, text, answered_at FROM translation_requests WHERE id = ? AND asked_user = ?",
         [request_id, asked_user],
     ).fetchone()
     return None if row is None else Request(row[0], row[1], row[2], row[3], row[4], row[5] is not None)
 
 
 def answer_request(db: sqlite_utils.Database, request: Request, result: str, asked_user: int) -> list[int]:
-    """Store the person's translation for their organisation; every candidate who waited for
-    this text (asked of the same person) is answered. Returns those candidates' ids."""
-    organisation = db.execute("SELECT organisation_id FROM candidates WHERE id = ?", [request.candidate_id]).fetchone()
-    if organisation is None or organisation[0] is None:
-        return []
-    save_manual(db, organisation[0], request.source, request.target, request.text, result, f"user:{asked_user}")
-    waiting = [
-        r[0] for r in db.execute(
-            "SELECT candidate_id FROM translation_requests WHERE source = ? AND target = ? AND text = ? AND asked_user = ? "
-            "AND answered_at IS NULL", [request.source, request.target, request.text, asked_user],
-        ).fetchall()
-    ]
-    db.execute(
-        "UPDATE translation_requests SET answered_at = ? WHERE source = ? AND target = ? AND text = ? AND asked_user = ? "
-        "AND answered_at IS NULL", [iso(utcnow()), request.source, request.target, request.text, asked_user],
-    )
-    return waiting
+    """Store the person's translation for their organisation and close the request. Returns
+    the candidates who waited for it."""
+    save_manual(db, request.organisation_id, request.source, request.target, request.text, result, f"user:{asked_user}")
+    db.execute("UPDATE translation_requests SET answered_at = ? WHERE id = ?", [iso(utcnow()), request.id])
+    return [r[0] for r in db.execute("SELECT candidate_id FROM translation_waiting WHERE request_id = ?", [request.id]).fetchall()]

@@ -194,16 +194,15 @@ async def test_idempotency_key_replays_the_first_result(world):
     assert first.status_code == second.status_code == 201 and second.headers["Idempotent-Replayed"] == "true"
     assert second.json()["id"] == first.json()["id"]
     assert len((await world.client.get("/v1/candidates", headers=world.auth("sara"))).json()) == 1
-    # Links are never stored, not even for replays: the repeat carries a new link, and the first stops working.
-    stored = await world.storage.run(lambda db: db.execute("SELECT body FROM idempotency_keys").fetchall())
+    # Links are never stored; a repeat changes nothing, so the first link keeps working.
+    stored = await world.storage.run(lambda db: db.execute("SELECT body, candidate_id FROM idempotency_keys").fetchall())
     assert "t.me" not in str(stored) and "qr_png" not in str(stored)
+    assert stored[0][1] == first.json()["id"]  # tied to the candidate, so /delete erases it
+    assert second.json()["invitation"] is None
     first_code = first.json()["invitation"]["link"].split("start=")[1]
-    second_code = second.json()["invitation"]["link"].split("start=")[1]
-    assert first_code != second_code
-    assert (await world.storage.run(invitations.redeem, first_code, 900, "X")).problem is invitations.Problem.EXPIRED
-    assert (await world.storage.run(invitations.redeem, second_code, 900, "X")).ok
-    third = await world.client.post("/v1/candidates", json=body, headers=headers)
-    assert third.status_code == 201 and third.json()["invitation"] is None  # joined by now: no new link
+    assert (await world.storage.run(invitations.redeem, first_code, 900, "X")).ok
+    again = await world.client.post(f"/v1/candidates/{first.json()['id']}/invitation", headers={**world.auth("sara"), "Idempotency-Key": "inv"})
+    assert again.status_code == 409  # joined now
     other_body = await world.client.post("/v1/candidates", json={"case_id": "NAV-8"}, headers=headers)
     assert other_body.status_code == 409
     # Keys belong to a token: Per may use the same key for his own request.
@@ -334,3 +333,33 @@ async def test_delete_erases_stored_api_answers_about_the_candidate(world):
     await world.storage.run(personal_data.erase, 500)
     left = await world.storage.run(lambda db: db.execute("SELECT COUNT(*) FROM idempotency_keys WHERE body LIKE '%nøkkel%'").fetchone()[0])
     assert left == 0
+
+
+async def test_repeating_a_new_invitation_changes_nothing(world):
+    candidate = (await create(world)).json()["id"]
+    headers = {**world.auth("sara"), "Idempotency-Key": "new-link-1"}
+    first = await world.client.post(f"/v1/candidates/{candidate}/invitation", headers=headers)
+    assert first.status_code == 201
+    repeat = await world.client.post(f"/v1/candidates/{candidate}/invitation", headers=headers)
+    assert repeat.status_code == 409  # the link is not stored, and a new one would break the first
+    code = first.json()["link"].split("start=")[1]
+    assert (await world.storage.run(invitations.redeem, code, 901, "Y")).ok
+
+
+async def test_delete_takes_translations_only_that_candidate_saw(world):
+    from bot import personal_data, translation
+
+    a = (await create(world, case_id="A")).json()["id"]
+    b = (await create(world, case_id="B")).json()["id"]
+    await join(world, a, 500)
+    await join(world, b, 501)
+
+    def use(db):
+        translation.record_use(db, a, "nb", "en", ["Amal sitt intervju hos Kiwi.", "Husk arbeidstøy."])
+        translation.record_use(db, b, "nb", "en", ["Husk arbeidstøy."])
+        translation.save_cached(db, "nb", "en", "v1", [("Amal sitt intervju hos Kiwi.", "x"), ("Husk arbeidstøy.", "y")])
+
+    await world.storage.run(use)
+    await world.storage.run(personal_data.erase, 500)
+    left = await world.storage.run(lambda db: [r[0] for r in db.execute("SELECT text FROM machine_translations")])
+    assert left == ["Husk arbeidstøy."]  # the shared one stays, the one only she saw is gone

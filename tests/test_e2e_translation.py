@@ -121,3 +121,21 @@ async def test_machine_translation_is_marked_and_nobody_is_asked(translating_har
     assert "Besøk to butikker" in cached and "et eple" in cached
     assert "Husk arbeidstøy i morgen." not in cached  # a message to one person is not kept
     await api.aclose()
+
+
+async def test_a_specialist_who_could_not_be_asked_is_asked_next_time(harness):
+    api = await setup(harness)
+    sara = harness.user(100, "Sara")
+    cand, yonas, t = await join(harness, api, 620, "ti", "ትግርኛ", "Yonas")
+    sara.block()
+    await api.post(f"/v1/candidates/{cand}/workplace-rules", json={"text": "Pause klokka tolv."})
+    await harness.wait_for_message(yonas, lambda m: "Pause klokka tolv." in m.text)
+    await asyncio.sleep(0.2)
+    sara.blocked_bot = False
+    await api.post(f"/v1/candidates/{cand}/workplace-rules", json={"text": "Pause klokka tolv."})
+    for _ in range(200):
+        if requests_to(harness, 100):
+            break
+        await asyncio.sleep(0.02)
+    assert [m.text for m in requests_to(harness, 100) if "Pause klokka tolv." in m.text]
+    await api.aclose()

@@ -112,3 +112,15 @@ async def test_the_event_loop_keeps_running_while_a_batch_translates(machine):
     await task
     assert all(r is not None for r in result)
     assert ticks > 3  # other work went on while the model worked in its own process
+
+
+async def test_a_worker_that_dies_is_replaced(machine):
+    import signal
+
+    mt, _ = machine
+    assert await mt.translate("Hei.", "nb", "en") is not None
+    for process in list(mt._pool._processes.values()):  # noqa: SLF001 - the test plays the out-of-memory killer
+        os.kill(process.pid, signal.SIGKILL)
+    mt.forget_routes()
+    again = await mt.translate("Vi starter klokka sju.", "nb", "en")
+    assert again is not None and again.machine

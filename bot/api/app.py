@@ -267,8 +267,9 @@ def create_api(
         except BaseException:
             await storage.run(api_access.finish_idempotent, scope.token_id, key, 500, None)
             raise
-        owner = candidate_id if candidate_id is not None else body.get("candidate_id") if isinstance(body, dict) else None
-        await storage.run(api_access.finish_idempotent, scope.token_id, key, status, keep(body) if keep else body, owner)
+        stored = keep(body) if keep else body
+        owner = candidate_id if candidate_id is not None else stored.get("candidate_id") if isinstance(stored, dict) else None
+        await storage.run(api_access.finish_idempotent, scope.token_id, key, status, stored, owner)
         return JSONResponse(body, status_code=status)
 
     # -- routes ------------------------------------------------------------------------
@@ -302,10 +303,11 @@ def create_api(
             return schemas.CandidateCreated(**out)
 
         async def replay(stored: dict) -> dict:
-            """The same candidate, as it is now, with a new link if it has not joined (the first
-            link was never stored; a client that repeats has lost it anyway)."""
+            """The same candidate, as it is now. The link is not repeated: it was shown once and
+            never stored, and making a new one would break the first (the candidate may have it
+            already). A client that lost it asks POST /v1/candidates/{id}/invitation."""
             out = await storage.run(_candidate_out, stored["id"])
-            out["invitation"] = await fresh_invitation(stored["id"])
+            out["invitation"] = None
             return out
 
         return await write(
@@ -330,7 +332,8 @@ def create_api(
               responses=WRITE_ERRORS, tags=["candidates"])
     async def new_invitation(candidate_id: PathId, request: Request, scope: Auth, idempotency_key: IdempotencyKey = None):
         """A fresh invitation for a candidate who has not joined yet; earlier links stop working.
-        A repeat with the same Idempotency-Key gives yet another new link (links are never stored)."""
+        Links are never stored, so a repeat with the same Idempotency-Key answers 409 and
+        changes nothing."""
 
         async def work():
             await candidate_or_404(scope, candidate_id)
@@ -340,10 +343,7 @@ def create_api(
             return invitation
 
         async def replay(stored: dict) -> dict:
-            invitation = await fresh_invitation(candidate_id)
-            if invitation is None:
-                raise ApiError(409, "the candidate has already joined or left")
-            return invitation
+            raise ApiError(409, "this link was shown once and is not stored; ask again without this Idempotency-Key")
 
         return await write(request, scope, idempotency_key, 201, work, candidate_id=candidate_id,
                            keep=lambda b: {"candidate_id": candidate_id}, replay=replay)

@@ -68,7 +68,8 @@ class CandidateOut(BaseModel):
 
 
 class CandidateCreated(CandidateOut):
-    invitation: Invitation | None = Field(description="null only on a repeated request after the candidate has joined")
+    invitation: Invitation | None = Field(
+        description="The one-time link; null on a repeated request (links are shown once and never stored)")
 
 
 # -- plan items ------------------------------------------------------------------------
