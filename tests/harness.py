@@ -146,3 +146,22 @@ class BotHarness:
         await self.say(candidate, "/help")
         replies = await self.press(candidate, t("Invite my mentor"))
         return next(m for m in replies if m.text and LINK_PREFIX in m.text).text.split(LINK_PREFIX)[1].split()[0]
+
+    async def join_via_api(
+        self, api, case_id: str, user_id: int, name: str, language_code: str, language_label: str,
+        answers: tuple[str, str] = ("yes", "yes"), language_hint: str | None = None,
+    ) -> tuple[dict, SimulatedUser]:
+        """The case system creates the candidate through the API; the candidate opens the link,
+        picks the language and answers the two consent questions. Returns (API answer, user)."""
+        from bot import people
+        from bot.i18n import translator
+
+        body = {"case_id": case_id, "name": name} | ({"language_hint": language_hint} if language_hint else {})
+        created = (await api.post("/v1/candidates", json=body)).json()
+        user = self.user(user_id, name, language_code)
+        await self.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
+        await self.press(user, language_label)
+        t = translator((await self.storage.run(people.get_user, user_id)).language)
+        for answer in answers:
+            await self.press(user, t("Yes, OK") if answer == "yes" else t("No"))
+        return created, user

@@ -90,12 +90,7 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
 async def test_forged_plan_button_cannot_answer_someone_elses_meeting(harness, api):
     ids = []
     for user_id, case in ((401, "A"), (402, "B")):
-        created = (await api.post("/v1/candidates", json={"case_id": case, "language_hint": "en"})).json()
-        user = harness.user(user_id, case, "en")
-        await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
-        await harness.press(user, "✅ English")
-        await harness.press(user, "Yes, OK")
-        await harness.press(user, "Yes, OK")
+        created, _ = await harness.join_via_api(api, case, user_id, case, "en", "✅ English")
         ids.append(created["id"])
     item = (await api.post(f"/v1/candidates/{ids[0]}/plan-items", json={"kind": "shift", "starts_at": "2026-12-05T10:00:00+01:00", "duration_minutes": 480, "repeat_weeks": 2})).json()
     shift = await harness.wait_for_message(harness.user(401, "A"), lambda m: "🕘" in m.text)
@@ -145,13 +140,7 @@ async def test_cancelled_and_changed_items_reach_the_candidate(harness, api):
 
 async def test_blocked_candidate_is_marked_and_specialist_told(harness, api):
     sara = harness.user(100, "Sara", "nb")
-    created = (await api.post("/v1/candidates", json={"case_id": "D", "name": "Dawit", "language_hint": "ti"})).json()
-    user = harness.user(404, "Dawit", "ti")
-    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
-    await harness.press(user, "✅ ትግርኛ")
-    t = translator("ti")
-    await harness.press(user, t("Yes, OK"))
-    await harness.press(user, t("Yes, OK"))
+    created, user = await harness.join_via_api(api, "D", 404, "Dawit", "ti", "✅ ትግርኛ", language_hint="ti")
     user.block()
     await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "Hei"})
     told = await harness.wait_for_message(sara, lambda m: m.text.startswith("⚠️"))
@@ -160,12 +149,7 @@ async def test_blocked_candidate_is_marked_and_specialist_told(harness, api):
 
 
 async def test_mydata_shows_what_the_api_stored_and_what_was_shared(harness, api):
-    created = (await api.post("/v1/candidates", json={"case_id": "E", "language_hint": "en"})).json()
-    user = harness.user(405, "Elif", "en")
-    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
-    await harness.press(user, "✅ English")
-    await harness.press(user, "Yes, OK")
-    await harness.press(user, "No")
+    created, user = await harness.join_via_api(api, "E", 405, "Elif", "en", "✅ English", ("yes", "no"))
     await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "meeting", "starts_at": "2026-12-04T09:00:00+01:00", "place": "NAV"})
     await api.post(f"/v1/candidates/{created['id']}/workplace-rules", json={"text": "Vi starter 07:00."})
     await api.post(f"/v1/candidates/{created['id']}/messages", json={"text": "Hei Elif"})
@@ -182,12 +166,7 @@ async def test_mydata_shows_what_the_api_stored_and_what_was_shared(harness, api
 
 async def test_changing_ones_mind_and_coming_back_after_blocking(harness, api):
     sara = harness.user(100, "Sara", "nb")
-    created = (await api.post("/v1/candidates", json={"case_id": "F", "name": "Faisal", "language_hint": "en"})).json()
-    user = harness.user(406, "Faisal", "en")
-    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
-    await harness.press(user, "✅ English")
-    await harness.press(user, "Yes, OK")
-    await harness.press(user, "No")
+    created, user = await harness.join_via_api(api, "F", 406, "Faisal", "en", "✅ English", ("yes", "no"))
     await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "shift", "starts_at": "2026-12-05T10:00:00+01:00"})
     shift = await harness.wait_for_message(user, lambda m: m.text.startswith("New in your plan:"))
     await harness.press(user, "❌ I can't come", shift)

@@ -31,13 +31,8 @@ async def setup(harness):
 
 
 async def join(harness, api, user_id, language_code, language_label, case):
-    created = (await api.post("/v1/candidates", json={"case_id": case, "name": case})).json()
-    user = harness.user(user_id, case, language_code)
-    await harness.say(user, "/start " + created["invitation"]["link"].split("start=")[1])
-    await harness.press(user, language_label)
+    created, user = await harness.join_via_api(api, case, user_id, case, language_code, language_label)
     t = translator((await harness.storage.run(__import__("bot.people").people.get_user, user_id)).language)
-    await harness.press(user, t("Yes, OK"))
-    await harness.press(user, t("Yes, OK"))
     return created["id"], user, t
 
 
