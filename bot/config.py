@@ -40,10 +40,6 @@ class Config:
     #: end up in invitation links that `jobbvenn admin` prints for the real bot.
     remember_bot_username: bool = True
 
-    @property
-    def uses_telegram(self) -> bool:
-        return self.base_url == TELEGRAM_BASE_URL
-
 
 # (setting, environment variable, flag) for every setting: the README lists the same.
 SETTINGS = (

@@ -85,8 +85,3 @@ def retry_later(db: sqlite_utils.Database, row_id: int, error: str, delay: timed
 def give_up(db: sqlite_utils.Database, row_id: int, error: str) -> None:
     """Never to be sent (the candidate blocked the bot or left); kept with the reason."""
     db.execute("UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?", [MAX_ATTEMPTS, error[:200], row_id])
-
-
-def next_due(db: sqlite_utils.Database) -> str | None:
-    row = db.execute("SELECT MIN(due_at) FROM outbox WHERE sent_at IS NULL AND attempts < ?", [MAX_ATTEMPTS]).fetchone()
-    return row[0]

@@ -17,18 +17,28 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
-    TypeHandler,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import db, languages
 from bot.config import Config
 from bot.delivery import OutboxDeliverer
-from bot.handlers import admin, candidate, common, fallback, mentor, onboarding, plan, privacy, specialist
+from bot.handlers import (
+    admin,
+    candidate,
+    common,
+    fallback,
+    mentor,
+    onboarding,
+    plan,
+    privacy,
+    specialist,
+)
 from bot.i18n import N_, translator
 from bot.storage import Storage
 from bot.translation import MachineTranslation

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import multiprocessing
 import time
-import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -46,16 +46,19 @@ def argos_installed() -> bool:
 
 # -- the database side (plain functions, run in the storage thread) -----------------------
 
-def manual(db: sqlite_utils.Database, organisation_id: int | None, source: str, target: str, texts: list[str]) -> dict[str, str]:
+def _lookup(db: sqlite_utils.Database, table: str, where: str, params: list, texts: list[str]) -> dict[str, str]:
     found = {}
     for text in texts:
-        row = db.execute(
-            "SELECT result FROM manual_translations WHERE organisation_id = ? AND source = ? AND target = ? AND text = ?",
-            [organisation_id, source, target, text],
-        ).fetchone()
+        row = db.execute(f"SELECT result FROM {table} WHERE {where} AND text = ?", [*params, text]).fetchone()
         if row:
             found[text] = row[0]
     return found
+
+
+def manual(db: sqlite_utils.Database, organisation_id: int | None, source: str, target: str, texts: list[str]) -> dict[str, str]:
+    """People's translations, of this organisation."""
+    return _lookup(db, "manual_translations", "organisation_id = ? AND source = ? AND target = ?",
+                   [organisation_id, source, target], texts)
 
 
 def save_manual(db: sqlite_utils.Database, organisation_id: int, source: str, target: str, text: str, result: str,
@@ -71,15 +74,8 @@ def save_manual(db: sqlite_utils.Database, organisation_id: int, source: str, ta
 
 
 def cached(db: sqlite_utils.Database, source: str, target: str, version: str, texts: list[str]) -> dict[str, str]:
-    found = {}
-    for text in texts:
-        row = db.execute(
-            "SELECT result FROM machine_translations WHERE source = ? AND target = ? AND model_version = ? AND text = ?",
-            [source, target, version, text],
-        ).fetchone()
-        if row:
-            found[text] = row[0]
-    return found
+    """Machine translations made with this model version."""
+    return _lookup(db, "machine_translations", "source = ? AND target = ? AND model_version = ?", [source, target, version], texts)
 
 
 def save_cached(db: sqlite_utils.Database, source: str, target: str, version: str, pairs: list[tuple[str, str]]) -> None:

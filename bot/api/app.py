@@ -22,9 +22,21 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope as AsgiScope, Send
+from starlette.types import ASGIApp, Message, Receive, Send
+from starlette.types import Scope as AsgiScope
 
-from bot import __version__, api_access, consent, events, invitations, outbox, people, plan, wordlists, workplace_rules
+from bot import (
+    __version__,
+    api_access,
+    consent,
+    events,
+    invitations,
+    outbox,
+    people,
+    plan,
+    wordlists,
+    workplace_rules,
+)
 from bot.api import schemas
 from bot.api_access import Scope
 from bot.storage import Storage

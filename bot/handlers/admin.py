@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import invitations
-from bot.handlers.common import Context, require_role, storage
+from bot.handlers.common import Context, require_role, stale_button_reply, storage
 from bot.handlers.invite_links import send_invitation
 
 
@@ -22,6 +22,4 @@ async def admin_button(update: Update, context: Context) -> None:
             w.t("👩‍💼 For a new job specialist"),
         )
     else:
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)

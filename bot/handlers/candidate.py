@@ -5,7 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import invitations
-from bot.handlers.common import Context, require_role, send_menu, storage
+from bot.handlers.common import (
+    Context,
+    require_role,
+    send_menu,
+    stale_button_reply,
+    storage,
+)
 from bot.handlers.invite_links import send_invitation
 from bot.i18n import N_
 
@@ -40,6 +46,4 @@ async def candidate_button(update: Update, context: Context) -> None:
     elif action in COMING:
         await send_menu(update, context, w, w.t(COMING[action]))
     else:
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)

@@ -121,6 +121,11 @@ async def send_menu(update: Update, context: Context, w: Who, text: str | None =
     await send(update, context, f"{text}\n\n{heading}" if text else heading, menu_markup(w.user.role, w.t))
 
 
+async def stale_button_reply(update: Update, context: Context, w: Who) -> None:
+    """For a button that is old, forged, or no longer fits what the user is doing."""
+    await send_menu(update, context, w, w.t("⌛ This button is old. Here is the menu."))
+
+
 async def close_buttons(update: Update, note: str | None = None) -> None:
     """Take the buttons off the message that was tapped (so it cannot be tapped twice),
     and optionally replace its text with a short note of the choice."""

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import people
-from bot.handlers.common import Context, Who, send_menu, storage, who
+from bot.handlers.common import Context, send_menu, stale_button_reply, storage, who
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,6 @@ async def other_message(update: Update, context: Context) -> None:
 async def edited_message(update: Update, context: Context) -> None:
     w = await who(update, context)
     await send_menu(update, context, w, w.t("✏️ I only read new messages, not changed ones. Please send it again, or tap a button."))
-
-
-async def stale_button_reply(update: Update, context: Context, w: Who) -> None:
-    await send_menu(update, context, w, w.t("⌛ This button is old. Here is the menu."))
 
 
 async def stale_button(update: Update, context: Context) -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import consent, people
-from bot.handlers.common import Context, require_role, send_menu, storage
+from bot.handlers.common import (
+    Context,
+    require_role,
+    send_menu,
+    stale_button_reply,
+    storage,
+)
 
 
 def _mentee_lines(db, mentor_id: int) -> list[tuple[bool, str | None]]:
@@ -38,7 +44,5 @@ async def mentor_button(update: Update, context: Context) -> None:
             lines.append("🤝 " + (t.isolate(name or "-") if shares else t("A candidate (shares nothing with you now)")))
         await send_menu(update, context, w, "\n".join(lines))
     else:
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
 

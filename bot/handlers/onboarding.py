@@ -8,7 +8,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import consent, invitations, languages, people
-from bot.handlers.common import Context, Who, button, close_buttons, known_user, rows, send, send_menu, storage, who
+from bot.handlers.common import (
+    Context,
+    Who,
+    button,
+    close_buttons,
+    known_user,
+    rows,
+    send,
+    send_menu,
+    stale_button_reply,
+    storage,
+    who,
+)
 from bot.i18n import N_, Translator, translator
 from bot.people import ONBOARDING_DONE
 
@@ -70,8 +82,6 @@ async def language_chosen(update: Update, context: Context) -> None:
     code = query.data.split(":", 1)[1]
     w = await who(update, context)
     if w.user is None or not languages.is_supported(code):
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
         return
     await storage(context).run(people.set_language, w.user.id, code)
@@ -130,8 +140,6 @@ async def consent_answered(update: Update, context: Context) -> None:
     _, recipient, answer = (query.data.split(":") + ["", ""])[:3]
     step = f"consent_{recipient}"
     if w.user is None or w.user.role != "candidate" or w.user.onboarding != step or answer not in ("yes", "no", "explain"):
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
         return
     t = w.t

@@ -11,7 +11,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import consent, people, plan
-from bot.handlers.common import Context, button, config, send_menu, storage, who
+from bot.handlers.common import (
+    Context,
+    button,
+    config,
+    send_menu,
+    stale_button_reply,
+    storage,
+    who,
+)
 from bot.i18n import N_, Translator, translator
 
 log = logging.getLogger(__name__)
@@ -105,8 +113,6 @@ def answered_markup(t: Translator, item: plan.PlanItem) -> InlineKeyboardMarkup:
 
 async def plan_button(update: Update, context: Context) -> None:
     """The candidate taps ✅, ❌, ✔️ or 📍 under one of their own plan items."""
-    from bot.handlers.fallback import stale_button_reply
-
     query = update.callback_query
     w = await who(update, context)
     parts = query.data.split(":")
@@ -169,9 +175,3 @@ async def tell_specialist(context: Context, user_id: int, item: plan.PlanItem, a
         await context.bot.send_message(specialist.id, text)
     except TelegramError as err:
         log.warning("could not tell specialist %s about a plan answer: %s", specialist.id, err)
-
-
-async def send_item(context: Context, chat_id: int, t: Translator, item: plan.PlanItem, kind: str) -> None:
-    text, markup = item_message(t, item, kind, config(context).timezone)
-    await context.bot.send_message(chat_id, text, reply_markup=markup)
-

@@ -22,6 +22,7 @@ from bot.handlers.common import (
     rows,
     send,
     send_menu,
+    stale_button_reply,
     storage,
     who,
 )
@@ -96,8 +97,6 @@ async def privacy_button(update: Update, context: Context) -> None:
         await send(update, context, saved_text(w.t, parts[1], granted))
         await show_privacy(update, context, w)
     else:
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import consent, invitations, languages, outbox, people, translation
-from bot.handlers.common import Context, Who, button, home_button, require_role, rows, send, send_menu, storage
+from bot.handlers.common import (
+    Context,
+    Who,
+    button,
+    home_button,
+    require_role,
+    rows,
+    send,
+    send_menu,
+    stale_button_reply,
+    storage,
+)
 from bot.handlers.invite_links import send_invitation
 from bot.i18n import N_, Translator
 
@@ -36,8 +47,6 @@ async def specialist_button(update: Update, context: Context) -> None:
     elif action == "cand" and len(parts) >= 3 and parts[2].isdigit():
         await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
     else:
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
 
 
@@ -59,8 +68,6 @@ async def label_written(update: Update, context: Context, w: Who, text: str) -> 
 async def language_hint_chosen(update: Update, context: Context, w: Who, code: str) -> None:
     label = w.user.pending_data.get("label")
     if w.user.pending_input != "candidate_hint" or not label or (code != "-" and not languages.is_supported(code)):
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
         return
     hint = None if code == "-" else code
@@ -129,8 +136,6 @@ async def translation_asked(update: Update, context: Context, w: Who, request_id
     """The specialist taps "Write the translation" under a request that was put to them."""
     request = await storage(context).run(translation.open_request, request_id, w.user.id)
     if request is None or request.answered:
-        from bot.handlers.fallback import stale_button_reply
-
         await stale_button_reply(update, context, w)
         return
     await storage(context).run(people.set_pending, w.user.id, "manual_translation", {"request": request_id})
