@@ -66,6 +66,19 @@ def for_candidate(db: sqlite_utils.Database, candidate_id: int) -> list[PlanItem
     return [_item(r) for r in rows]
 
 
+def upcoming(db: sqlite_utils.Database, candidate_id: int, now: datetime | None = None, limit: int = 10) -> list[PlanItem]:
+    """Active items from today on, soonest first: meetings and shifts not yet past (and
+    repeating shifts), and tasks not done."""
+    today = iso((now or utcnow()).replace(hour=0, minute=0, second=0))
+    rows = db.query(
+        "SELECT * FROM plan_items WHERE candidate_id = ? AND status = 'active' AND ("
+        " (kind = 'task' AND COALESCE(answer, '') != 'done') OR starts_at >= ? OR repeat_weeks IS NOT NULL) "
+        "ORDER BY COALESCE(starts_at, deadline, '9999'), id LIMIT ?",
+        [candidate_id, today, limit],
+    )
+    return [_item(r) for r in rows]
+
+
 def create(
     db: sqlite_utils.Database, candidate_id: int, kind: str, values: dict[str, Any], created_by: str, now: datetime | None = None
 ) -> PlanItem:

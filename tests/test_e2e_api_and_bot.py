@@ -197,3 +197,27 @@ async def test_group_chats_are_ignored(harness):
     }})
     await harness.wait_handled(update_id)
     assert [c for c in harness.server.calls if c.method.startswith("send")] == []
+
+
+async def test_my_plan_lists_what_comes_and_answers_work_from_there(harness, api):
+    created, user = await harness.join_via_api(api, "G", 407, "Gul", "en", "✅ English", ("yes", "no"))
+    replies = await harness.say(user, "/menu")
+    replies = await harness.press(user, "📅 My plan")
+    assert replies[-1].text.startswith("📅 Nothing in your plan yet.")
+    meeting = (await api.post(f"/v1/candidates/{created['id']}/plan-items", json={
+        "kind": "meeting", "meeting_kind": "job_interview", "starts_at": "2099-01-05T10:00:00+01:00", "place": "Rema 1000"})).json()
+    await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "task", "title": "Skriv om drømmejobben"})
+    past = (await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "meeting", "starts_at": "2020-01-01T10:00:00+01:00"})).json()
+    await harness.wait_for_message(user, lambda m: "Skriv om drømmejobben" in m.text)
+    await asyncio.sleep(0.2)
+    menu = [m for m in harness.server.bot_messages(user.id) if "📅 My plan" in m.button_texts()][-1]
+    replies = await harness.press(user, "📅 My plan", menu)
+    texts = [m.text for m in replies]
+    assert texts[0] == "📅 Your plan:"
+    assert "Job interview" in texts[1] and "Rema 1000" in texts[1]  # soonest first: the task has no time, so last
+    assert "Skriv om drømmejobben" in texts[2] and len(texts) == 4  # the past meeting is not listed; then the menu
+    assert replies[1].button_texts() == ["✅ I'm coming", "❌ I can't come"]
+    assert replies[2].button_texts() == ["✔️ Done"]
+    await harness.press(user, "❌ I can't come", replies[1])
+    assert (await harness.storage.run(__import__("bot.plan").plan.get, meeting["id"])).answer == "not_coming"
+    assert past["id"] != meeting["id"]

@@ -13,13 +13,13 @@ from bot.handlers.common import (
     storage,
 )
 from bot.handlers.invite_links import send_invitation
+from bot.handlers.plan import show_plan
 from bot.i18n import N_
 
 #: Features that later issues build; until then each says so plainly.
 COMING = {
     "interests": N_("🎯 Picture cards about work you like are coming soon."),
     "words": N_("📚 Word practice with pictures and sound is coming soon."),
-    "plan": N_("📅 Your plan with meetings and shifts is coming soon."),
     "absence": N_(
         "🤒 Soon you can tell your workplace here when you cannot come. "
         "Until then: call or send an SMS to your workplace and your job specialist before work starts."
@@ -43,6 +43,8 @@ async def candidate_button(update: Update, context: Context) -> None:
             w.t("🤝 Send this link to your mentor at work, or show the QR code. It works once, for 14 days. Your mentor sees only what you allow in /privacy."),
             w.t("🤝 For your mentor"),
         )
+    elif action == "plan":
+        await show_plan(update, context, w)
     elif action in COMING:
         await send_menu(update, context, w, w.t(COMING[action]))
     else:

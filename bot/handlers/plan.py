@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import consent, people, plan
+from bot import consent, languages, people, plan
 from bot.handlers.common import (
     Context,
     button,
     config,
+    send,
     send_menu,
     stale_button_reply,
     storage,
@@ -86,17 +87,12 @@ def item_message(
     text = "\n".join([t(HEADING[kind]), "", *describe(t, item, tz, translated)])
     if kind == "plan_item_cancelled" or item.status != "active":
         return text, None
-    if item.kind == "task":
-        rows = [[button(t, f"plan:{item.id}:done", "✔️", N_("Done"))]]
-    else:
-        rows = [[button(t, f"plan:{item.id}:coming", "✅", N_("I'm coming")), button(t, f"plan:{item.id}:not_coming", "❌", N_("I can't come"))]]
-    if item.latitude is not None and item.longitude is not None:
-        rows.append([button(t, f"plan:{item.id}:where", "📍", N_("Where?"))])
-    return text, InlineKeyboardMarkup(rows)
+    return text, answer_markup(t, item)
 
 
-def answered_markup(t: Translator, item: plan.PlanItem) -> InlineKeyboardMarkup:
-    """The buttons after an answer: the chosen one says what was chosen, the other stays."""
+def answer_markup(t: Translator, item: plan.PlanItem) -> InlineKeyboardMarkup:
+    """The answer buttons; once answered, the chosen one says what was chosen and the other
+    stays, to change one's mind."""
 
     def choice(answer: str, icon: str, label: str) -> InlineKeyboardButton:
         text = t(ANSWER_TEXT[answer]) if item.answer == answer else f"{icon} {t(label)}"
@@ -140,7 +136,7 @@ async def plan_button(update: Update, context: Context) -> None:
         return
     t = w.t
     try:  # the chosen answer shows on its button; the other one stays, to change one's mind
-        await query.edit_message_reply_markup(answered_markup(t, item))
+        await query.edit_message_reply_markup(answer_markup(t, item))
     except BadRequest:
         pass
     shares = await storage(context).run(consent.allows, w.user.id, "specialist")
@@ -175,3 +171,22 @@ async def tell_specialist(context: Context, user_id: int, item: plan.PlanItem, a
         await context.bot.send_message(specialist.id, text)
     except TelegramError as err:
         log.warning("could not tell specialist %s about a plan answer: %s", specialist.id, err)
+
+
+async def show_plan(update: Update, context: Context, w) -> None:
+    """📅 My plan: what comes from today on, each with its buttons, then the menu."""
+    cand = await storage(context).run(people.candidate_of_user, w.user.id)
+    items = await storage(context).run(plan.upcoming, cand.id) if cand else []
+    t = w.t
+    if not items:
+        await send_menu(update, context, w, t("📅 Nothing in your plan yet. Your job specialist adds meetings, shifts and tasks here."))
+        return
+    texts = list(dict.fromkeys(x for item in items for x in (item.title, item.bring) if x))
+    machine = context.application.bot_data["translation"]
+    found = await machine.translate_batch(texts, languages.base_language(), t.code, cand.organisation_id) if texts else []
+    translated = dict(zip(texts, found, strict=True))
+    await send(update, context, t("📅 Your plan:"))
+    tz = config(context).timezone
+    for item in items:
+        await send(update, context, "\n".join(describe(t, item, tz, translated)), answer_markup(t, item))
+    await send_menu(update, context, w)
