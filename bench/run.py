@@ -14,7 +14,7 @@ import platform
 import time
 from pathlib import Path
 
-from bench import events_feed, translation
+from bench import events_feed, picture_cards, translation
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -26,11 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {"n_events": 20_000, "n_candidates": 500, "pages": 50} if args.quick else {}
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     results = {"started": started, "machine": platform.platform(), "python": platform.python_version(),
-               "events_feed": events_feed.run(**sizes), "translation": translation.run()}
+               "events_feed": events_feed.run(**sizes), "translation": translation.run(),
+               "picture_cards": picture_cards.run()}
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / ("quick.json" if args.quick else "latest.json")
     out.write_text(json.dumps(results, indent=2) + "\n")
-    text = events_feed.table(results["events_feed"]) + "\n\n" + translation.table(results["translation"])
+    text = "\n\n".join([
+        events_feed.table(results["events_feed"]), translation.table(results["translation"]),
+        picture_cards.table(results["picture_cards"]),
+    ])
     (out.with_suffix(".txt")).write_text(text + "\n")
     print(text)
     print(f"\nwritten: {out} and {out.with_suffix('.txt')}")

@@ -8,3 +8,4 @@ __version__ = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "content"
 LOCALES_DIR = PROJECT_ROOT / "locales"
+PICTURE_CARDS_DIR = PROJECT_ROOT / "picture_cards"

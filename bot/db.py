@@ -290,11 +290,64 @@ def _migration_3_translations(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_4_interest_cards(db: sqlite_utils.Database) -> None:
+    """Picture-card interest mapping (sessions, answers, results, statements) and the
+    Telegram file ids of pictures already uploaded."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE interest_sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            size TEXT NOT NULL CHECK (size IN ('short', 'medium', 'full')),
+            card_ids TEXT NOT NULL,            -- JSON list: the cards in the order they are shown
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX interest_sessions_by_candidate ON interest_sessions (candidate_id, id);
+        CREATE TABLE interest_answers (
+            session_id INTEGER NOT NULL REFERENCES interest_sessions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,         -- index into card_ids
+            card_id TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('like', 'unsure', 'dislike')),
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, position)
+        );
+        CREATE TABLE interest_results (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL UNIQUE REFERENCES interest_sessions(id) ON DELETE CASCADE,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            holland_code TEXT NOT NULL,
+            result TEXT NOT NULL,              -- JSON: scores, liked, disliked, suggestions, sentences
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE interest_statements (     -- the follow-up true/false task
+            result_id INTEGER NOT NULL REFERENCES interest_results(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            card_id TEXT NOT NULL,
+            expected INTEGER NOT NULL,         -- 1: the mapping says it is true
+            answer INTEGER,                    -- 1 true, 0 not true, NULL not answered yet
+            answered_at TEXT,
+            PRIMARY KEY (result_id, position)
+        );
+        CREATE TABLE telegram_files (          -- a picture uploaded once, sent again by file_id
+            bot_id INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            file_id TEXT NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            PRIMARY KEY (bot_id, sha256)
+        );
+        """,
+    )
+
+
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_foundation,
     _migration_2_sync_api,
     _migration_3_translations,
+    _migration_4_interest_cards,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -64,6 +64,12 @@ class Translator:
     def datetime(self, moment: datetime, tz: ZoneInfo, fmt: str = "medium") -> str:
         return format_datetime(moment, format=fmt, tzinfo=tz, locale=self.language.babel)
 
+    def day(self, moment: datetime | str, tz: ZoneInfo) -> str:
+        """A date alone, in the locale's medium format ("22. nov. 2026"); ISO text is accepted."""
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        return format_date(moment.astimezone(tz), format="medium", locale=self.language.babel)
+
     def when(self, moment: datetime, tz: ZoneInfo) -> str:
         """The full date with weekday and month in words, then the time: "tirsdag 1. desember 2026 10:00"."""
         local = moment.astimezone(tz)

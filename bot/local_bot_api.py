@@ -232,6 +232,7 @@ class LocalBotApi:
         self.messages: dict[tuple[int, int], ChatMessage] = {}
         self.calls: list[BotCall] = []
         self.files: dict[str, StoredFile] = {}
+        self.uploads: list[StoredFile] = []   # files the bot uploaded (not re-sent by file_id)
         self._files_by_path: dict[str, StoredFile] = {}
         self.commands: dict[str, list[dict]] = {}
         self.open_callback_queries: set[str] = set()
@@ -465,6 +466,51 @@ class LocalBotApi:
         self._notify("edited", message)
         return self.message_json(message)
 
+    async def _api_editmessagecaption(self, params: dict) -> dict:
+        message = self._own_message(params)
+        if message.kind == "text":
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        caption = params.get("caption")
+        if caption is not None and len(str(caption)) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        if caption == message.text and _buttons(params.get("reply_markup")) == message.buttons:
+            raise ApiError(400, "Bad Request: message is not modified")
+        return self._edited(message, caption, params.get("reply_markup"))
+
+    async def _api_editmessagemedia(self, params: dict) -> dict:
+        message = self._own_message(params)
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") != "photo" or message.kind != "photo":
+            raise ApiError(400, "Bad Request: there is no media in the message to edit")
+        value = media.get("media")
+        caption = media.get("caption")
+        if caption is not None and len(str(caption)) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        if isinstance(value, str) and value.startswith("attach://") and isinstance(params.get(value[9:]), tuple):
+            _, filename, data = params[value[9:]]
+            stored = self.store_file(data, "photos", _mime("photo", filename), filename or "photo")
+            self.uploads.append(stored)
+        elif isinstance(value, str) and value in self.files:
+            stored = self.files[value]
+        else:
+            raise ApiError(400, "Bad Request: wrong remote file identifier specified: photo")
+        width, height = _image_size(stored.data)
+        message.file_id = stored.file_id
+        message.text = caption
+        message.raw["photo"] = [{"file_id": stored.file_id, "file_unique_id": stored.unique_id, "file_size": len(stored.data), "width": width, "height": height}]
+        return self._edited(message, caption, params.get("reply_markup"))
+
+    def _edited(self, message: ChatMessage, caption: str | None, markup: dict | None) -> dict:
+        """A media message after an edit: its new caption and buttons."""
+        message.text = caption
+        message.raw.pop("caption", None)
+        if caption is not None:
+            message.raw["caption"] = caption
+        self._set_markup(message, markup)
+        message.edits += 1
+        self._notify("edited", message)
+        return self.message_json(message)
+
     async def _api_deletemessage(self, params: dict) -> bool:
         message = self._own_message(params)
         message.deleted = True
@@ -514,6 +560,7 @@ class LocalBotApi:
         if isinstance(value, tuple):
             _, filename, data = value
             stored = self.store_file(data, kind + "s", _mime(kind, filename), filename or kind)
+            self.uploads.append(stored)
         elif isinstance(value, str) and value in self.files:
             stored = self.files[value]
             filename = None

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot import consent, events, people, plan, translation, wordlists, workplace_rules
 from bot.db import iso, transaction, utcnow
+from bot.interests import sessions as interests_sessions
 
 
 def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
@@ -46,6 +47,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
             {"title": wl.title, "given": wl.created_at, "words": [asdict(w) for w in wl.words]}
             for wl in wordlists.for_candidate(db, candidate.id)
         ]
+        data["interest_cards"] = interests_sessions.export(db, candidate.id)
         data["workplace_rules"] = [{"text": r.text, "given": r.created_at} for r in workplace_rules.for_candidate(db, candidate.id)]
         data["messages_from_specialist"] = [
             {"text": json.loads(r[0])["text"], "sent": r[1]}
@@ -76,6 +78,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
 #: specialist's label for the case and the date the candidate left.
 CANDIDATE_DATA_TABLES = (
     "mentor_links", "events", "plan_items", "candidate_word_lists", "workplace_rules", "outbox", "idempotency_keys",
+    "interest_results", "interest_sessions",
 )
 
 

@@ -33,6 +33,7 @@ from bot.handlers import (
     candidate,
     common,
     fallback,
+    interests,
     mentor,
     onboarding,
     plan,
@@ -154,6 +155,7 @@ def add_handlers(application: Application) -> None:
     add(CallbackQueryHandler(mentor.mentor_button, pattern=r"^mentor:"))
     add(CallbackQueryHandler(admin.admin_button, pattern=r"^admin:"))
     add(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
+    add(CallbackQueryHandler(interests.interests_button, pattern=r"^int:"))
     add(CallbackQueryHandler(fallback.stale_button))
 
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.free_text))

