@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     results = {"started": started, "machine": platform.platform(), "python": platform.python_version(),
                "events_feed": events_feed.run(**sizes), "translation": translation.run(),
-               "picture_cards": picture_cards.run()}
+               "picture_cards": picture_cards.run(render_limit=25 if args.quick else None)}
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / ("quick.json" if args.quick else "latest.json")
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot import consent, events, people, plan, translation, wordlists, workplace_rules
 from bot.db import iso, transaction, utcnow
+from bot.interests import cards as interest_cards
 from bot.interests import sessions as interests_sessions
 
 
@@ -47,7 +48,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
             {"title": wl.title, "given": wl.created_at, "words": [asdict(w) for w in wl.words]}
             for wl in wordlists.for_candidate(db, candidate.id)
         ]
-        data["interest_cards"] = interests_sessions.export(db, candidate.id)
+        data["interest_cards"] = interests_sessions.export(db, interest_cards.deck(), candidate.id)
         data["workplace_rules"] = [{"text": r.text, "given": r.created_at} for r in workplace_rules.for_candidate(db, candidate.id)]
         data["messages_from_specialist"] = [
             {"text": json.loads(r[0])["text"], "sent": r[1]}

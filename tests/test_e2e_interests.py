@@ -140,7 +140,49 @@ async def test_card_pictures_go_to_telegram_once(harness):
         shown.update(session.card_ids)
         for _ in range(session.total - session.position):
             await h.press(user, "❓")
+        # Nothing liked: no made-up Holland code, a kind word instead.
+        t = NB if user is not second else translator("en")
+        assert h.last_with_buttons(user).text == t(
+            "🎯 No clear favourites this time. That is OK. You can try again, or talk with your job specialist."
+        )
     card_uploads = [f for f in h.server.uploads if Image.open(io.BytesIO(f.data)).size == (512, 512)]
     assert len(card_uploads) == len({f.data for f in card_uploads}) == len(shown)
     sends = len(h.server.calls_to("sendPhoto")) + len(h.server.calls_to("editMessageMedia"))
     assert sends > len(shown)  # pictures were shown again, by file_id
+
+
+async def test_old_card_messages_forged_buttons_and_a_round_left_unfinished(harness):
+    h = harness
+    sara = await h.onboard_specialist()
+    nora = await h.join_candidate(sara, "Nora", 320, "Nora", "nb", "Norsk (bokmål)")
+    await h.press(nora, "🎯")
+    [first] = [m for m in await h.press(nora, "🟢") if m.kind == "photo"]
+    await h.press(nora, "👍", first)
+    # ▶️ from the menu sends the card again: two card messages now have buttons.
+    await h.say(nora, "/menu")
+    await h.press(nora, "🎯")
+    [second] = [m for m in await h.press(nora, "▶️") if m.kind == "photo"]
+    await h.press(nora, "👎", second)
+    assert second.text.startswith("3 / 20\n")
+    # A tap on the older message does not answer card 2 again: it shows card 3 there too.
+    await h.press(nora, "👍", first)
+    assert first.text.startswith("3 / 20\n")
+    session, _ = await current_card(h, nora)
+    assert session.answers == ("like", "dislike")
+
+    # Forged buttons get the menu, never a traceback.
+    for data in ("int:res:²", "int:res:99999999999999999999", f"int:a:{session.id}:x:l", "int:sa:1:2:7", "int:new:huge"):
+        replies = await h.send(nora, nora.press_data(second, data))
+        assert any(NB("⌛ This button is old. Here is the menu.") in (m.text or "") for m in replies), data
+    assert (await current_card(h, nora))[0].answers == ("like", "dislike")
+
+    # Every card answered, but Jobbvenn stopped before it made the result: 🎯 makes it then.
+    def answer_the_rest(db):
+        for position in range(session.position, session.total):
+            sessions.answer(db, session.id, position, "unsure")
+    await h.storage.run(answer_the_rest)
+    await h.say(nora, "/menu")
+    replies = await h.press(nora, "🎯")
+    assert any(m.kind == "photo" and m.text.startswith("📊") for m in replies)
+    cand = await h.storage.run(people.candidate_of_user, nora.id)
+    assert len(await h.storage.run(sessions.results_for, cand.id)) == 1

@@ -27,8 +27,8 @@ def test_formula_on_numbers_worked_by_hand():
     assert found.scores["I"] == pytest.approx(0.25)
     assert found.scores["S"] == pytest.approx(-1 / 3)
     assert found.scores["A"] == found.scores["E"] == found.scores["C"] == 0
-    # R and I tie on score; R has more weighted likes. A, E and C tie fully: RIASEC order.
-    assert found.code == "RIA"
+    # R and I tie on score; R has more weighted likes. A, E and C are only neutral: not in the code.
+    assert found.code == "RI"
     assert found.percent("R") == 62 and found.percent("S") == 33
 
 
@@ -41,7 +41,11 @@ def test_prior_keeps_one_lucky_card_below_a_type_liked_many_times():
 @pytest.mark.parametrize("letter", list(RIASEC))
 def test_liking_every_card_of_one_type_puts_that_type_first(letter):
     cards = deck()
-    answers = {c.id: ("like" if c.riasec[:1] == letter else "dislike") for c in cards.all_cards() if c.riasec}
+    answers = {c.id: ("like" if c.riasec[:1] == letter else "unsure") for c in cards.all_cards()}
+    assert scoring.profile(cards, answers).code[0] == letter
+    # Also when every other card is liked by half: the type liked throughout still leads.
+    others = [c.id for c in cards.all_cards() if c.riasec[:1] != letter]
+    answers.update({cid: ("like" if i % 2 else "dislike") for i, cid in enumerate(others)})
     assert scoring.profile(cards, answers).code[0] == letter
 
 
@@ -99,3 +103,20 @@ def test_statements_take_liked_and_disliked_cards_in_turn():
     d = tiny_deck(card("t1", "task", "S"), card("t2", "task", "R"), card("t3", "task", "C"), card("p1", "trait"))
     answers = {"t1": "like", "t2": "dislike", "t3": "like", "p1": "unsure"}
     assert scoring.statements(d, answers) == [("t1", True), ("t2", False), ("t3", True)]
+
+
+def test_no_likes_gives_no_code_no_type_sentence_and_only_liked_jobs():
+    d = tiny_deck(card("x", riasec="S"), card("y", riasec="R"), card("t", "task", "C"))
+    for answers in ({"x": "unsure", "y": "unsure", "t": "unsure"}, {"x": "dislike", "y": "dislike", "t": "dislike"}):
+        found = scoring.profile(d, answers)
+        assert found.code == ""
+        assert scoring.suggestions(d, answers, found) == []
+        assert scoring.cv_sentences(d, answers, found) == []
+
+
+def test_cards_no_longer_in_the_content_are_skipped():
+    d = tiny_deck(card("x", riasec="S"), card("c", "condition"))
+    answers = {"x": "like", "gone.card": "like", "gone.condition": "dislike"}
+    found = scoring.profile(d, answers)
+    assert found.code == "S"
+    assert [s.card.id for s in scoring.suggestions(d, answers, found)] == ["x"]

@@ -105,3 +105,28 @@ def test_mydata_shows_rounds_and_delete_removes_them(conn):
     personal_data.erase(conn, 20)
     for table in ("interest_sessions", "interest_answers", "interest_results", "interest_statements"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_a_new_round_ends_the_open_one_and_its_buttons(conn):
+    cid = candidate(conn, shares=True)
+    old = sessions.start(conn, deck(), cid, "short", seed=1)
+    sessions.answer(conn, old.id, 0, "like")
+    new = sessions.start(conn, deck(), cid, "medium", seed=2)
+    assert sessions.open_session(conn, cid).id == new.id
+    assert sessions.answer(conn, old.id, 1, "like") is None      # an old card button
+    assert sessions.get(conn, old.id).answers == ("like",)       # kept, for /mydata
+    assert not sessions.results_for(conn, cid)
+
+
+def test_cards_removed_from_the_content_are_skipped_as_unsure(conn):
+    from dataclasses import replace
+
+    cid = candidate(conn, shares=True)
+    s = sessions.start(conn, deck(), cid, "short", seed=1)
+    smaller = replace(deck(), cards={k: v for k, v in deck().cards.items() if k not in s.card_ids[1:3]})
+    s = sessions.answer(conn, s.id, 0, "like")
+    s = sessions.skip_unknown_cards(conn, smaller, s.id)
+    assert s.position == 3 and s.answers[1:] == ("unsure", "unsure")
+    for position in range(3, s.total):
+        s = sessions.answer(conn, s.id, position, "like")
+    assert sessions.finish(conn, smaller, s.id) is not None

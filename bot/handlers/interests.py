@@ -4,15 +4,17 @@ pause), see the result, check the sentences. The rules live in bot.interests."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot import people
 from bot.handlers.common import (
     Context,
     Who,
     button,
+    close_buttons,
     config,
     home_button,
     require_role,
@@ -70,6 +72,9 @@ async def interests_menu(update: Update, context: Context, w: Who) -> None:
     current = await storage(context).run(sessions.open_session, candidate.id)
     results = await storage(context).run(sessions.results_for, candidate.id)
     buttons: list[InlineKeyboardButton] = []
+    if current is not None and current.current_card_id is None:  # all answered, no result yet
+        await finish_round(update, context, w, current, None)
+        return
     if current is not None:
         text = t("🎯 You have a round going: {done} / {total}.", done=current.position + 1, total=current.total)
         buttons.append(button(t, "int:go", "▶️", N_("Continue")))
@@ -94,6 +99,9 @@ def size_buttons(t: Translator, cards: Deck) -> list[InlineKeyboardButton]:
     return buttons
 
 
+NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 async def interests_button(update: Update, context: Context) -> None:
     w = await require_role(update, context, "candidate")
     if w is None:
@@ -101,13 +109,14 @@ async def interests_button(update: Update, context: Context) -> None:
     parts = update.callback_query.data.split(":")
     action, args = parts[1], parts[2:]
     candidate = await storage(context).run(people.candidate_of_user, w.user.id)
-    numbers = [int(a) for a in args if a.isdigit()]
+    numbers = [int(a) for a in args if NUMBER.fullmatch(a)]
     if action == "menu":
         await interests_menu(update, context, w)
     elif action == "sizes":
         buttons = size_buttons(w.t, deck()) + [home_button(w.t)]
         await send(update, context, w.t("🎯 How many cards?"), InlineKeyboardMarkup(rows(buttons, 1)))
     elif action == "new" and args and args[0] in sessions.SIZES:
+        await close_buttons(update)  # a second tap on the size must not start a second round
         session = await storage(context).run(sessions.start, deck(), candidate.id, args[0])
         await show_card(update, context, w, session)
     elif action == "go":
@@ -117,9 +126,11 @@ async def interests_button(update: Update, context: Context) -> None:
         else:
             await show_card(update, context, w, session)
     elif action == "a" and len(args) == 3 and len(numbers) == 2 and args[2] in ANSWER_CODES:
-        await card_answered(update, context, w, candidate.id, numbers[0], numbers[1], ANSWER_CODES[args[2]])
+        session_id, position = numbers
+        await card_step(update, context, w, candidate.id, session_id,
+                        lambda db: sessions.answer(db, session_id, position, ANSWER_CODES[args[2]]))
     elif action == "undo" and len(numbers) == 2:
-        await owned_session_step(update, context, w, candidate.id, numbers[0], lambda db: sessions.undo(db, *numbers))
+        await card_step(update, context, w, candidate.id, numbers[0], lambda db: sessions.undo(db, *numbers))
     elif action == "pause" and len(numbers) == 1:
         await pause(update, context, w, candidate.id, numbers[0])
     elif action == "results":
@@ -135,7 +146,12 @@ async def interests_button(update: Update, context: Context) -> None:
 
 
 async def show_card(update: Update, context: Context, w: Who, session: sessions.Session, message: Message | None = None) -> None:
-    """The card on show, in a new message, or in place of the tapped one when given."""
+    """The card on show, in a new message or in place of the tapped one; when every card is
+    answered (the result was not made yet, say after a crash), the result instead."""
+    session = await storage(context).run(sessions.skip_unknown_cards, deck(), session.id)
+    if session.current_card_id is None:
+        await finish_round(update, context, w, session, message)
+        return
     card = deck()[session.current_card_id]
     caption = card_caption(w.t, card, session.position, session.total)
     markup = card_markup(w.t, session)
@@ -149,34 +165,42 @@ async def owned_session(context: Context, candidate_id: int, session_id: int) ->
     return session if session is not None and session.candidate_id == candidate_id else None
 
 
-async def owned_session_step(update: Update, context: Context, w: Who, candidate_id: int, session_id: int, step) -> sessions.Session | None:
-    """Run an answer or undo on the candidate's own round; an old or forged button gets the menu."""
+async def card_step(update: Update, context: Context, w: Who, candidate_id: int, session_id: int, step) -> None:
+    """An answer or an undo on the candidate's own round, then the card now on show."""
     if await owned_session(context, candidate_id, session_id) is None:
         await stale_button_reply(update, context, w)
-        return None
-    session = await storage(context).run(step)
-    if session is None:  # a second tap, or a button of a card that is gone: nothing changed
-        return None
-    if session.current_card_id is not None:
-        await show_card(update, context, w, session, update.callback_query.message)
-    return session
-
-
-async def card_answered(update: Update, context: Context, w: Who, candidate_id: int, session_id: int, position: int, value: str) -> None:
-    session = await owned_session_step(
-        update, context, w, candidate_id, session_id, lambda db: sessions.answer(db, session_id, position, value)
-    )
-    if session is None or session.current_card_id is not None:
         return
-    done = w.t("✅ All {n} cards done!", n=session.total)
+    message = update.callback_query.message
+    session = await storage(context).run(step)
+    if session is None:  # refused: a second tap, an older card message, or an ended round
+        session = await storage(context).run(sessions.get, session_id)
+        if session.finished_at:
+            await close_picture_buttons(message)
+        else:  # bring this message up to date (after a double tap it already is: "not modified")
+            await show_card(update, context, w, session, message)
+        return
+    await show_card(update, context, w, session, message)
+
+
+async def close_picture_buttons(message: Message) -> None:
     try:
-        await update.callback_query.message.edit_caption(done, reply_markup=None)
-    except BadRequest:
-        pass
+        await message.edit_reply_markup(None)
+    except TelegramError:
+        pass  # already without buttons, or too old to edit
+
+
+async def finish_round(update: Update, context: Context, w: Who, session: sessions.Session, message: Message | None) -> None:
+    """Every card is answered: store the result first, then tell the candidate and the specialist."""
     result = await storage(context).run(sessions.finish, deck(), session.id)
-    if result is not None:
-        await show_result(update, context, w, candidate_id, result.id, with_picture=True)
-        await interest_note(context, candidate_id, result)
+    if message is not None:
+        try:
+            await message.edit_caption(w.t("✅ All {n} cards done!", n=session.total), reply_markup=None)
+        except TelegramError:
+            pass  # the result below says it anyway
+    if result is None:  # finished a moment ago (a double tap): it is shown already
+        return
+    await show_result(update, context, w, session.candidate_id, result.id, with_picture=True)
+    await interest_note(context, session.candidate_id, result)
 
 
 async def pause(update: Update, context: Context, w: Who, candidate_id: int, session_id: int) -> None:
@@ -184,10 +208,7 @@ async def pause(update: Update, context: Context, w: Who, candidate_id: int, ses
     if session is None or session.finished_at:
         await stale_button_reply(update, context, w)
         return
-    try:
-        await update.callback_query.message.edit_reply_markup(None)
-    except BadRequest:
-        pass
+    await close_picture_buttons(update.callback_query.message)
     await send_menu(update, context, w, w.t(
         "⏸ Paused at {done} / {total}. Tap 🎯 Interests to go on. Your answers are saved.",
         done=session.position + 1, total=session.total,
@@ -215,8 +236,11 @@ def with_translation(t: Translator, norwegian: str, own: CardText | None) -> str
 
 
 def result_text(t: Translator, cards: Deck, result: sessions.Result) -> str:
-    lines = [t("🎯 What you like most:")]
-    lines += [type_line(t, cards, letter, result.percent(letter)) for letter in result.code]
+    if result.code:
+        lines = [t("🎯 What you like most:")]
+        lines += [type_line(t, cards, letter, result.percent(letter)) for letter in result.code]
+    else:
+        lines = [t("🎯 No clear favourites this time. That is OK. You can try again, or talk with your job specialist.")]
     suggestions = [s for s in result.data["suggestions"] if s["id"] in cards.cards]
     if suggestions:
         lines += ["", t("💼 Jobs that may fit you:")]
@@ -224,7 +248,10 @@ def result_text(t: Translator, cards: Deck, result: sessions.Result) -> str:
             job = cards[s["id"]]
             own = job.text(t.code) if t.code != "nb" else None
             lines.append(f"{job.emoji} {bilingual(t, job.norwegian.name, own)} (🎓 {t(EDUCATION[job.education])})")
-            related = [t.isolate(cards[r].norwegian.name) for r in s["related"] if r in cards.cards]
+            related = [
+                bilingual(t, cards[r].norwegian.name, cards[r].text(t.code) if t.code != "nb" else None)
+                for r in s["related"] if r in cards.cards
+            ]
             if related:
                 lines.append("   " + t("also: {jobs}", jobs=", ".join(related)))
     sentences = [sentence_texts(cards, key, t.code) for key in result.data["sentences"]]
@@ -250,7 +277,7 @@ async def show_result(update: Update, context: Context, w: Who, candidate_id: in
     if with_picture:
         image = await asyncio.to_thread(result_picture, cards, result)  # Pillow work off the event loop
         caption = t("📊 Your picture cards, {date}", date=t.day(result.created_at, config(context).timezone))
-        await send_picture(context, update.effective_chat.id, image, caption)
+        await send_picture(context, update.effective_chat.id, image, caption, remember=False)
     has_statements = bool(await storage(context).run(sessions.statements, result.id))
     buttons = []
     if has_statements:
@@ -266,7 +293,7 @@ async def show_results_list(update: Update, context: Context, w: Who, candidate_
         await interests_menu(update, context, w)
         return
     buttons = [
-        InlineKeyboardButton(f"📊 {t.day(r.created_at, config(context).timezone)}: {'-'.join(r.code)}", callback_data=f"int:res:{r.id}")
+        InlineKeyboardButton(f"📊 {t.day(r.created_at, config(context).timezone)}: {'-'.join(r.code) or '?'}", callback_data=f"int:res:{r.id}")
         for r in results[:10]
     ]
     await send(update, context, t("📊 Your results. The newest is first."), InlineKeyboardMarkup(rows(buttons + [home_button(t)], 1)))

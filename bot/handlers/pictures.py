@@ -36,18 +36,29 @@ async def _remember(context: Context, digest: str, message: Message | bool) -> N
 
 
 async def send_picture(
-    context: Context, chat_id: int, source: Path | bytes, caption: str, markup: InlineKeyboardMarkup | None = None
+    context: Context, chat_id: int, source: Path | bytes, caption: str, markup: InlineKeyboardMarkup | None = None,
+    remember: bool = True,
 ) -> Message:
+    """Send a picture; with `remember`, by its file_id once uploaded. A picture made for one
+    person (a result) is not remembered: nothing about them stays behind after /delete."""
     data, digest = picture(source)
-    known = await _known(context, digest)
+    known = await _known(context, digest) if remember else None
     if known:
         try:
             return await context.bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
-        except BadRequest:  # the file id is no longer valid (another bot token): upload again
+        except BadRequest as err:
+            if not _bad_file(err):
+                raise
             await storage(context).run(telegram_files.forget, context.bot.id, digest)
     message = await context.bot.send_photo(chat_id, data, caption=caption, reply_markup=markup)
-    await _remember(context, digest, message)
+    if remember:
+        await _remember(context, digest, message)
     return message
+
+
+def _bad_file(err: BadRequest) -> bool:
+    """Telegram no longer knows the file id (for example, another bot token)."""
+    return "file" in str(err).lower()
 
 
 async def edit_picture(
@@ -62,11 +73,11 @@ async def edit_picture(
                 await message.edit_media(InputMediaPhoto(known, caption=caption), reply_markup=markup)
                 return True
             except BadRequest as err:
-                if "file" not in str(err).lower():
+                if not _bad_file(err):
                     raise
                 await storage(context).run(telegram_files.forget, context.bot.id, digest)
         edited = await message.edit_media(InputMediaPhoto(data, caption=caption), reply_markup=markup)
         await _remember(context, digest, edited)
         return True
-    except BadRequest:
-        return False
+    except BadRequest as err:
+        return "not modified" in str(err).lower()  # it already shows this card; otherwise send anew

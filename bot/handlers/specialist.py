@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -50,11 +51,11 @@ async def specialist_button(update: Update, context: Context) -> None:
         await language_hint_chosen(update, context, w, parts[2])
     elif action == "caseload":
         await show_caseload(update, context, w)
-    elif action == "tr" and len(parts) == 3 and parts[2].isdigit():
+    elif action == "tr" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await translation_asked(update, context, w, int(parts[2]))
-    elif action == "int" and len(parts) == 3 and parts[2].isdigit():
+    elif action == "int" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_interests(update, context, w, int(parts[2]))
-    elif action == "cand" and len(parts) >= 3 and parts[2].isdigit():
+    elif action == "cand" and len(parts) >= 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
     else:
         await stale_button_reply(update, context, w)
@@ -200,7 +201,7 @@ def interest_report(t: Translator, result: sessions.Result, tz) -> str:
     data = result.data
     lines = [
         t("📊 Picture cards, {date}: {n} cards", date=t.day(result.created_at, tz), n=data["answered"]),
-        t("Holland code: {code}", code="-".join(result.code)),
+        t("Holland code: {code}", code="-".join(result.code) or "-"),
         " · ".join(f"{letter} {result.percent(letter)}" for letter in "RIASEC"),
         "",
         "👍 " + card_names(t, data["liked"]),

@@ -20,17 +20,21 @@ PRIOR (2 card weights of neutral answers) keeps one lucky card from beating a
 type that was liked many times. score is between -1 and +1; it is shown as
 0-100 (50 = neutral). The Holland code is the three highest types; ties go to
 the type with more weighted likes (the O*NET rule of counting likes), then to
-the RIASEC order. Sums do not depend on card order, so neither does the profile.
+the RIASEC order. Only types scored above neutral enter the code: someone who
+answered everything with ❓ or 👎 gets no code (and is told so), not "RIA" by
+alphabet. Sums do not depend on card order, so neither does the profile.
 
 Suggestions: every occupation the candidate did not dislike, and whose unavoidable
 conditions (for example "outdoors") the candidate did not dislike, ranked by how
 well its own code fits the scores (same 3:2:1 weights), with a bonus for a card
-the candidate liked.
+the candidate liked; an occupation that fits no better than neutral is suggested
+only if the candidate liked it. Card ids that are no longer in the content are
+skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.interests.cards import RIASEC, Card, Deck
@@ -64,15 +68,18 @@ def profile(deck: Deck, answers: Mapping[str, str]) -> Profile:
     shown = dict.fromkeys(RIASEC, 0.0)
     likes = dict.fromkeys(RIASEC, 0.0)
     for card_id, answer in answers.items():
+        card = deck.get(card_id)
+        if card is None:
+            continue
         value = ANSWER_VALUES[answer]
-        for letter, weight in letter_weights(deck[card_id]).items():
+        for letter, weight in letter_weights(card).items():
             raw[letter] += weight * value
             shown[letter] += weight
             if answer == "like":
                 likes[letter] += weight
     scores = {letter: raw[letter] / (shown[letter] + PRIOR) for letter in RIASEC}
     order = sorted(RIASEC, key=lambda letter: (-round(scores[letter], 9), -round(likes[letter], 9), RIASEC.index(letter)))
-    return Profile(scores, likes, "".join(order[:3]))
+    return Profile(scores, likes, "".join(letter for letter in order[:3] if scores[letter] > 1e-9))
 
 
 def fit(card: Card, found: Profile) -> float:
@@ -83,7 +90,7 @@ def fit(card: Card, found: Profile) -> float:
 
 def blocked_conditions(deck: Deck, answers: Mapping[str, str]) -> set[str]:
     """The conditions the candidate said 👎 to."""
-    return {cid for cid, a in answers.items() if a == "dislike" and deck[cid].kind == "condition"}
+    return {cid for cid, a in answers.items() if a == "dislike" and (c := deck.get(cid)) is not None and c.kind == "condition"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,10 @@ def suggestions(deck: Deck, answers: Mapping[str, str], found: Profile, limit: i
         if answers.get(card.id) == "dislike" or blocked.intersection(card.conditions):
             continue
         liked = answers.get(card.id) == "like"
-        ranked.append((fit(card, found) + (LIKED_BONUS if liked else 0.0), liked, card))
+        fits = fit(card, found)
+        if fits <= 1e-9 and not liked:
+            continue
+        ranked.append((fits + (LIKED_BONUS if liked else 0.0), liked, card))
     ranked.sort(key=lambda r: (-round(r[0], 9), not r[1], r[2].id))
     result = []
     for score, liked, card in ranked[:limit]:
@@ -117,7 +127,7 @@ def cv_sentences(deck: Deck, answers: Mapping[str, str], found: Profile, limit: 
     """Sentences for a CV or an interview, built from what the candidate liked, as keys:
     "riasec.<letter>" for the strongest type first, then the ids of liked traits, tasks
     and conditions (in content order). Each key's Norwegian sentence is in the content."""
-    keys = [f"riasec.{found.code[0]}"]
+    keys = [f"riasec.{found.code[0]}"] if found.code else []
     for kind in ("trait", "task", "condition"):
         keys += [card.id for card in deck.of_kind(kind) if answers.get(card.id) == "like"]
     return keys[:limit]
@@ -152,7 +162,3 @@ def statements(deck: Deck, answers: Mapping[str, str], limit: int = 8) -> list[t
         if i < len(disliked):
             chosen.append((disliked[i], False))
     return chosen[:limit]
-
-
-def answered_types(deck: Deck, card_ids: Iterable[str]) -> set[str]:
-    return {letter for cid in card_ids for letter in deck[cid].riasec}

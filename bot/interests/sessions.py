@@ -145,6 +145,12 @@ def start(
     moment = iso(now or utcnow())
     cards = choose_cards(deck, size, random.SystemRandom().randrange(2**31) if seed is None else seed)
     with transaction(db):
+        # A new round ends any round left open (it stays, answers and all, without a result),
+        # so old card buttons stop working and 🎯 never offers an abandoned round again.
+        db.execute(
+            "UPDATE interest_sessions SET finished_at = ?, updated_at = ? WHERE candidate_id = ? AND finished_at IS NULL",
+            [moment, moment, candidate_id],
+        )
         cursor = db.execute(
             "INSERT INTO interest_sessions (candidate_id, size, card_ids, started_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             [candidate_id, size, json.dumps(cards), moment, moment],
@@ -170,6 +176,15 @@ def answer(
         )
         db.execute("UPDATE interest_sessions SET updated_at = ? WHERE id = ?", [moment, session_id])
     return get(db, session_id)
+
+
+def skip_unknown_cards(db: sqlite_utils.Database, deck: Deck, session_id: int, now: datetime | None = None) -> Session | None:
+    """Answer ❓ for cards on show that the content no longer has (removed since the round
+    began), so the round goes on instead of stopping at a card that cannot be drawn."""
+    session = get(db, session_id)
+    while session is not None and session.current_card_id is not None and deck.get(session.current_card_id) is None:
+        session = answer(db, session_id, session.position, "unsure", now)
+    return session
 
 
 def undo(db: sqlite_utils.Database, session_id: int, position: int, now: datetime | None = None) -> Session | None:
@@ -255,7 +270,7 @@ def finish(db: sqlite_utils.Database, deck: Deck, session_id: int, now: datetime
 def event_data(deck: Deck, summary: dict) -> dict:
     """The case-record event: the profile with Norwegian names and STYRK-08 codes."""
 
-    def named(ids: list[str]) -> list[dict]:
+    def named(ids: list[str]) -> list[dict]:  # cards removed from the content since are left out
         return [{"card": cid, "name": deck[cid].norwegian.name} for cid in ids if cid in deck.cards]
 
     return {
@@ -317,18 +332,20 @@ def answer_statement(
     return cursor.rowcount == 1
 
 
-def export(db: sqlite_utils.Database, candidate_id: int) -> list[dict]:
+def export(db: sqlite_utils.Database, deck: Deck, candidate_id: int) -> list[dict]:
     """Every round with its answers and result, for /mydata."""
     rounds = []
     for row in db.query("SELECT * FROM interest_sessions WHERE candidate_id = ? ORDER BY id", [candidate_id]):
         session = _load(db, row)
-        found = list(db.query("SELECT id, holland_code, created_at FROM interest_results WHERE session_id = ?", [session.id]))
+        found = list(db.query("SELECT * FROM interest_results WHERE session_id = ?", [session.id]))
+        summary = event_data(deck, json.loads(found[0]["result"])) if found else None
         rounds.append({
             "round": session.size,
             "started": session.started_at,
             "finished": session.finished_at,
             "answers": [{"card": c, "answer": a} for c, a in zip(session.card_ids, session.answers, strict=False)],
             "holland_code": found[0]["holland_code"] if found else None,
+            "result": summary,
             "statements": [
                 {"card": s.card_id, "expected": s.expected, "answer": s.answer}
                 for s in (statements(db, found[0]["id"]) if found else [])
