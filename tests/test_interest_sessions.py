@@ -87,7 +87,7 @@ def test_redo_keeps_earlier_results_and_statements_take_one_answer(conn):
         sessions.finish(conn, deck(), s.id)
     first, second = sessions.results_for(conn, cid)[::-1]
     assert first.id < second.id
-    statement = sessions.next_statement(conn, second.id)
+    statement = sessions.statements(conn, second.id)[0]
     assert sessions.answer_statement(conn, second.id, statement.position, True)
     assert not sessions.answer_statement(conn, second.id, statement.position, False)
 

@@ -83,6 +83,13 @@ async def known_user(update: Update, context: Context) -> Who | None:
     return w
 
 
+def card_name(t: Translator, card) -> str:
+    """A picture card's Norwegian name, then its name in the reader's language when that differs
+    (`card` is a bot.interests.cards.Card)."""
+    norwegian, own = card.norwegian.name, card.text(t.code).name
+    return t.isolate(norwegian) if own == norwegian else f"{t.isolate(norwegian)} = {own}"
+
+
 def button(t: Translator, data: str, icon: str, label: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(f"{icon} {t(label)}", callback_data=data)
 

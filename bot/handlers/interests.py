@@ -7,13 +7,14 @@ import asyncio
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot import people
 from bot.handlers.common import (
     Context,
     Who,
     button,
+    card_name,
     close_buttons,
     config,
     home_button,
@@ -28,7 +29,7 @@ from bot.handlers.pictures import edit_picture, send_picture
 from bot.handlers.specialist import interest_note
 from bot.i18n import N_, Translator
 from bot.interests import pictures, scoring, sessions
-from bot.interests.cards import Card, CardText, Deck, deck
+from bot.interests.cards import Card, Deck, deck
 
 ANSWER_CODES = {"l": "like", "d": "dislike", "u": "unsure"}
 ROUND_LABELS = {"short": N_("Short"), "medium": N_("Medium"), "full": N_("All cards")}
@@ -40,19 +41,10 @@ EDUCATION = {
 }
 
 
-def bilingual(t: Translator, norwegian: str, own: CardText | None) -> str:
-    """Norwegian text, then the candidate's own language when it is not Norwegian."""
-    shown = t.isolate(norwegian)
-    if own is None or t.code == "nb" or own.name == norwegian:
-        return shown
-    return f"{shown} = {own.name}"
-
-
 def card_caption(t: Translator, card: Card, done: int, total: int) -> str:
-    own = card.text(t.code) if t.code != "nb" else None
-    lines = [f"{done + 1} / {total}", f"{card.emoji} {bilingual(t, card.norwegian.name, own)}"]
+    lines = [f"{done + 1} / {total}", f"{card.emoji} {card_name(t, card)}"]
     if card.kind == "occupation":
-        lines.append(own.detail if own else card.norwegian.detail)
+        lines.append(card.text(t.code).detail)
     return "\n".join(lines)
 
 
@@ -70,11 +62,11 @@ async def interests_menu(update: Update, context: Context, w: Who) -> None:
     t = w.t
     candidate = await storage(context).run(people.candidate_of_user, w.user.id)
     current = await storage(context).run(sessions.open_session, candidate.id)
-    results = await storage(context).run(sessions.results_for, candidate.id)
-    buttons: list[InlineKeyboardButton] = []
     if current is not None and current.current_card_id is None:  # all answered, no result yet
         await finish_round(update, context, w, current, None)
         return
+    results = await storage(context).run(sessions.results_for, candidate.id)
+    buttons: list[InlineKeyboardButton] = []
     if current is not None:
         text = t("🎯 You have a round going: {done} / {total}.", done=current.position + 1, total=current.total)
         buttons.append(button(t, "int:go", "▶️", N_("Continue")))
@@ -136,7 +128,7 @@ async def interests_button(update: Update, context: Context) -> None:
     elif action == "results":
         await show_results_list(update, context, w, candidate.id)
     elif action == "res" and len(numbers) == 1:
-        await show_result(update, context, w, candidate.id, numbers[0], with_picture=True)
+        await show_result(update, context, w, candidate.id, numbers[0])
     elif action == "st" and len(numbers) == 1:
         await show_statement(update, context, w, candidate.id, numbers[0])
     elif action == "sa" and len(numbers) == 3 and numbers[2] in (0, 1):
@@ -175,18 +167,11 @@ async def card_step(update: Update, context: Context, w: Who, candidate_id: int,
     if session is None:  # refused: a second tap, an older card message, or an ended round
         session = await storage(context).run(sessions.get, session_id)
         if session.finished_at:
-            await close_picture_buttons(message)
+            await close_buttons(update)
         else:  # bring this message up to date (after a double tap it already is: "not modified")
             await show_card(update, context, w, session, message)
         return
     await show_card(update, context, w, session, message)
-
-
-async def close_picture_buttons(message: Message) -> None:
-    try:
-        await message.edit_reply_markup(None)
-    except TelegramError:
-        pass  # already without buttons, or too old to edit
 
 
 async def finish_round(update: Update, context: Context, w: Who, session: sessions.Session, message: Message | None) -> None:
@@ -199,7 +184,7 @@ async def finish_round(update: Update, context: Context, w: Who, session: sessio
             pass  # the result below says it anyway
     if result is None:  # finished a moment ago (a double tap): it is shown already
         return
-    await show_result(update, context, w, session.candidate_id, result.id, with_picture=True)
+    await show_result(update, context, w, session.candidate_id, result.id)
     await interest_note(context, session.candidate_id, result)
 
 
@@ -208,7 +193,7 @@ async def pause(update: Update, context: Context, w: Who, candidate_id: int, ses
     if session is None or session.finished_at:
         await stale_button_reply(update, context, w)
         return
-    await close_picture_buttons(update.callback_query.message)
+    await close_buttons(update)
     await send_menu(update, context, w, w.t(
         "⏸ Paused at {done} / {total}. Tap 🎯 Interests to go on. Your answers are saved.",
         done=session.position + 1, total=session.total,
@@ -221,18 +206,12 @@ def type_line(t: Translator, cards: Deck, letter: str, percent: int) -> str:
     return f"{kind.emoji} {own.name}: {percent}"
 
 
-def sentence_texts(cards: Deck, key: str, language: str) -> tuple[str, CardText | None]:
-    """A CV sentence: the Norwegian, and its translation when the candidate reads another language."""
-    nb = scoring.sentence(cards, key) or ""
-    own = scoring.sentence(cards, key, language) if language != "nb" else None
-    return nb, (CardText("", own) if own and own != nb else None)
-
-
-def with_translation(t: Translator, norwegian: str, own: CardText | None) -> str:
+def sentence_line(t: Translator, cards: Deck, key: str) -> str:
+    """A CV sentence: the Norwegian, and under it the reader's language when that differs."""
+    norwegian = scoring.sentence(cards, key) or ""
+    own = scoring.sentence(cards, key, t.code)
     line = f"• {t.isolate(norwegian)}"
-    if own is not None and own.detail != norwegian:
-        line += f"\n   ({own.detail})"
-    return line
+    return line if not own or own == norwegian else f"{line}\n   ({own})"
 
 
 def result_text(t: Translator, cards: Deck, result: sessions.Result) -> str:
@@ -246,18 +225,14 @@ def result_text(t: Translator, cards: Deck, result: sessions.Result) -> str:
         lines += ["", t("💼 Jobs that may fit you:")]
         for s in suggestions:
             job = cards[s["id"]]
-            own = job.text(t.code) if t.code != "nb" else None
-            lines.append(f"{job.emoji} {bilingual(t, job.norwegian.name, own)} (🎓 {t(EDUCATION[job.education])})")
-            related = [
-                bilingual(t, cards[r].norwegian.name, cards[r].text(t.code) if t.code != "nb" else None)
-                for r in s["related"] if r in cards.cards
-            ]
+            lines.append(f"{job.emoji} {card_name(t, job)} (🎓 {t(EDUCATION[job.education])})")
+            related = [card_name(t, cards[r]) for r in s["related"] if r in cards.cards]
             if related:
                 lines.append("   " + t("also: {jobs}", jobs=", ".join(related)))
-    sentences = [sentence_texts(cards, key, t.code) for key in result.data["sentences"]]
+    sentences = [key for key in result.data["sentences"] if scoring.sentence(cards, key)]
     if sentences:
         lines += ["", t("🗣 Sentences for your CV and job interviews:")]
-        lines += [with_translation(t, nb, own) for nb, own in sentences if nb]
+        lines += [sentence_line(t, cards, key) for key in sentences]
     return "\n".join(lines)
 
 
@@ -267,17 +242,17 @@ def result_picture(cards: Deck, result: sessions.Result) -> bytes:
     return pictures.render_result(percent, result.code, top)
 
 
-async def show_result(update: Update, context: Context, w: Who, candidate_id: int, result_id: int, with_picture: bool) -> None:
+async def show_result(update: Update, context: Context, w: Who, candidate_id: int, result_id: int) -> None:
+    """A result: its picture (drawn off the event loop, never cached), then its text and buttons."""
     t = w.t
     result = await storage(context).run(sessions.result, result_id)
     if result is None or result.candidate_id != candidate_id:
         await stale_button_reply(update, context, w)
         return
     cards = deck()
-    if with_picture:
-        image = await asyncio.to_thread(result_picture, cards, result)  # Pillow work off the event loop
-        caption = t("📊 Your picture cards, {date}", date=t.day(result.created_at, config(context).timezone))
-        await send_picture(context, update.effective_chat.id, image, caption, remember=False)
+    image = await asyncio.to_thread(result_picture, cards, result)
+    caption = t("📊 Your picture cards, {date}", date=t.day(result.created_at, config(context).timezone))
+    await send_picture(context, update.effective_chat.id, image, caption, remember=False)
     has_statements = bool(await storage(context).run(sessions.statements, result.id))
     buttons = []
     if has_statements:
@@ -312,8 +287,8 @@ async def show_statement(update: Update, context: Context, w: Who, candidate_id:
     if pending is None:
         await statements_done(update, context, w, cards, all_statements)
         return
-    nb, own = sentence_texts(cards, pending.card_id, t.code)
-    text = t("Is this true for you? ({i} / {n})", i=pending.position + 1, n=len(all_statements)) + "\n\n" + with_translation(t, nb, own)
+    text = t("Is this true for you? ({i} / {n})", i=pending.position + 1, n=len(all_statements))
+    text += "\n\n" + sentence_line(t, cards, pending.card_id)
     key = f"int:sa:{result_id}:{pending.position}"
     markup = InlineKeyboardMarkup([[
         button(t, f"{key}:1", "✅", N_("True")),
@@ -329,10 +304,7 @@ async def statement_answered(update: Update, context: Context, w: Who, candidate
         return
     if not await storage(context).run(sessions.answer_statement, result_id, position, bool(value)):
         return  # answered already: a second tap
-    try:
-        await update.callback_query.message.edit_reply_markup(None)
-    except BadRequest:
-        pass
+    await close_buttons(update)
     await show_statement(update, context, w, candidate_id, result_id)
 
 
@@ -340,10 +312,10 @@ async def statements_done(update: Update, context: Context, w: Who, cards: Deck,
     t = w.t
     fits = sum(1 for s in answered if s.answer == s.expected)
     lines = [t("👏 Done! {fits} of {n} answers fit your picture cards.", fits=fits, n=len(answered))]
-    true_ones = [sentence_texts(cards, s.card_id, t.code) for s in answered if s.answer]
+    true_ones = [s.card_id for s in answered if s.answer and scoring.sentence(cards, s.card_id)]
     if true_ones:
         lines += ["", t("🗣 Your sentences. Practise saying them out loud:")]
-        lines += [with_translation(t, nb, own) for nb, own in true_ones if nb]
+        lines += [sentence_line(t, cards, key) for key in true_ones]
     await send_menu(update, context, w, "\n".join(lines))
 
 

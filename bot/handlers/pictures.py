@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 from telegram import InlineKeyboardMarkup, InputMediaPhoto, Message
@@ -13,17 +13,21 @@ from bot import telegram_files
 from bot.handlers.common import Context, storage
 
 
-@lru_cache(maxsize=512)
+_files: dict[Path, tuple[bytes, str]] = {}  # the card pictures: a few MB, read once
+
+
 def _read(path: Path) -> tuple[bytes, str]:
     data = path.read_bytes()
     return data, hashlib.sha256(data).hexdigest()
 
 
-def picture(source: Path | bytes) -> tuple[bytes, str]:
-    """The bytes and their SHA-256 (files are read once and kept)."""
+async def picture(source: Path | bytes) -> tuple[bytes, str]:
+    """The bytes and their SHA-256; files are read once, in a thread, and kept."""
     if isinstance(source, bytes):
         return source, hashlib.sha256(source).hexdigest()
-    return _read(source)
+    if source not in _files:
+        _files[source] = await asyncio.to_thread(_read, source)
+    return _files[source]
 
 
 async def _known(context: Context, digest: str) -> str | None:
@@ -41,8 +45,10 @@ async def send_picture(
 ) -> Message:
     """Send a picture; with `remember`, by its file_id once uploaded. A picture made for one
     person (a result) is not remembered: nothing about them stays behind after /delete."""
-    data, digest = picture(source)
-    known = await _known(context, digest) if remember else None
+    if not remember:
+        return await context.bot.send_photo(chat_id, source, caption=caption, reply_markup=markup)
+    data, digest = await picture(source)
+    known = await _known(context, digest)
     if known:
         try:
             return await context.bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
@@ -51,8 +57,7 @@ async def send_picture(
                 raise
             await storage(context).run(telegram_files.forget, context.bot.id, digest)
     message = await context.bot.send_photo(chat_id, data, caption=caption, reply_markup=markup)
-    if remember:
-        await _remember(context, digest, message)
+    await _remember(context, digest, message)
     return message
 
 
@@ -65,7 +70,7 @@ async def edit_picture(
     context: Context, message: Message, source: Path | bytes, caption: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
     """Show another picture in the same message; False if Telegram refuses (the caller sends anew)."""
-    data, digest = picture(source)
+    data, digest = await picture(source)
     known = await _known(context, digest)
     try:
         if known:

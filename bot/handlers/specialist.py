@@ -13,6 +13,7 @@ from bot.handlers.common import (
     Context,
     Who,
     button,
+    card_name,
     config,
     home_button,
     require_role,
@@ -190,8 +191,7 @@ def card_names(t: Translator, card_ids: list[str], limit: int = 12) -> str:
         card = cards.get(cid)
         if card is None:
             continue
-        own = card.text(t.code).name
-        names.append(t.isolate(card.norwegian.name) + (f" ({own})" if own != card.norwegian.name else ""))
+        names.append(card_name(t, card))
     more = len(names) - limit
     return ", ".join(names[:limit]) + (f" +{more}" if more > 0 else "") if names else "-"
 
@@ -236,7 +236,7 @@ async def show_interests(update: Update, context: Context, w: Who, candidate_id:
         tz = config(context).timezone
         text = heading + "\n\n" + interest_report(t, results[0], tz)
         if len(results) > 1:
-            text += "\n\n" + t("Earlier: {list}", list=", ".join(f"{t.day(r.created_at, tz)} {r.code}" for r in results[1:6]))
+            text += "\n\n" + t("Earlier: {list}", list=", ".join(f"{t.day(r.created_at, tz)} {r.code or '?'}" for r in results[1:6]))
     buttons = [button(t, f"spec:cand:{cand.id}", "👤", N_("Back")), home_button(t)]
     await send(update, context, text, InlineKeyboardMarkup(rows(buttons)))
 

@@ -55,7 +55,12 @@ class Profile:
     code: str                         # three letters, strongest first
 
     def percent(self, letter: str) -> int:
-        return round((self.scores[letter] + 1) * 50)
+        return percent(self.scores[letter])
+
+
+def percent(score: float) -> int:
+    """A score (-1 .. +1) as shown: 0-100, 50 = neutral."""
+    return round((score + 1) * 50)
 
 
 def letter_weights(card: Card) -> dict[str, float]:

@@ -213,7 +213,7 @@ class Result:
         return self.data["scores"]
 
     def percent(self, letter: str) -> int:
-        return round((self.scores[letter] + 1) * 50)
+        return scoring.percent(self.scores[letter])
 
 
 def _result(row) -> Result:
@@ -275,7 +275,7 @@ def event_data(deck: Deck, summary: dict) -> dict:
 
     return {
         "holland_code": summary["code"],
-        "scores": {letter: round((s + 1) * 50) for letter, s in summary["scores"].items()},
+        "scores": {letter: scoring.percent(s) for letter, s in summary["scores"].items()},
         "round": summary["size"],
         "cards_answered": summary["answered"],
         "liked": named(summary["liked"]),
@@ -314,10 +314,6 @@ def statements(db: sqlite_utils.Database, result_id: int) -> list[Statement]:
         Statement(r["result_id"], r["position"], r["card_id"], bool(r["expected"]), None if r["answer"] is None else bool(r["answer"]))
         for r in db.query("SELECT * FROM interest_statements WHERE result_id = ? ORDER BY position", [result_id])
     ]
-
-
-def next_statement(db: sqlite_utils.Database, result_id: int) -> Statement | None:
-    return next((s for s in statements(db, result_id) if s.answer is None), None)
 
 
 def answer_statement(
