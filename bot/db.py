@@ -341,6 +341,76 @@ def _migration_4_interest_cards(db: sqlite_utils.Database) -> None:
         """,
     )
 
+def _migration_5_vocabulary(db: sqlite_utils.Database) -> None:
+    """Word practice: each candidate's own words (from a mentor or a word list), their
+    pictures and voices, one FSRS memory state per candidate and word, the round in
+    progress, the decks they learn, and the daily practice reminder."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE vocab_media (             -- a mentor's photo (JPEG) or voice (OGG/Opus)
+            sha256 TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'voice')),
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE vocab_words (             -- words given to one candidate
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            deck TEXT NOT NULL,                -- 'workplace' (from mentors) or 'list:<word list id>'
+            norwegian TEXT NOT NULL,
+            match_key TEXT NOT NULL,           -- the word normalised, to merge duplicates
+            example TEXT,
+            translations TEXT NOT NULL DEFAULT '{}',  -- JSON: language -> {"text": ..., "machine": bool}
+            builtin_id TEXT,                   -- the same word in a built-in deck: practised as that one
+            photo TEXT REFERENCES vocab_media(sha256),
+            voice TEXT REFERENCES vocab_media(sha256),
+            added_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX vocab_words_by_candidate ON vocab_words (candidate_id, match_key);
+        CREATE INDEX vocab_words_by_adder ON vocab_words (added_by);
+        CREATE TABLE vocab_cards (             -- FSRS memory state of one word for one candidate
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,                -- 'b:<built-in word id>' or 'c:<vocab_words id>'
+            deck TEXT NOT NULL,
+            state INTEGER NOT NULL,            -- fsrs.State
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (candidate_id, item)
+        );
+        CREATE INDEX vocab_cards_due ON vocab_cards (candidate_id, due);
+        CREATE TABLE vocab_decks (             -- built-in decks a candidate has chosen to learn
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            deck TEXT NOT NULL,
+            chosen_at TEXT NOT NULL,
+            PRIMARY KEY (candidate_id, deck)
+        );
+        CREATE TABLE vocab_rounds (            -- the drill round in progress, one per candidate
+            candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+            id INTEGER NOT NULL,               -- grows with each round: old buttons name an old round
+            exercises TEXT NOT NULL,           -- JSON list of {item, type, options}
+            position INTEGER NOT NULL DEFAULT 0,
+            right INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE practice_reminders (      -- opt-in daily reminder, at a local time
+            candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+            local_time TEXT NOT NULL,          -- HH:MM in the service's time zone
+            next_at TEXT NOT NULL              -- UTC; claimed and moved a day on when it fires
+        );
+        CREATE INDEX practice_reminders_next ON practice_reminders (next_at);
+        """,
+    )
+
 
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -348,6 +418,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_2_sync_api,
     _migration_3_translations,
     _migration_4_interest_cards,
+    _migration_5_vocabulary,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

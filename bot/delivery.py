@@ -18,7 +18,9 @@ from telegram.ext import Application
 
 from bot import languages, outbox, people, plan, translation, wordlists, workplace_rules
 from bot.background import BackgroundLoop
-from bot.i18n import translator
+from bot.db import utcnow
+from bot.i18n import N_, translator
+from bot.vocabulary import practice
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 3.0
@@ -35,6 +37,7 @@ class OutboxDeliverer(BackgroundLoop):
         self.timezone = application.bot_data["config"].timezone
 
     async def round(self) -> bool:
+        await self.storage.run(practice.fire_reminders, utcnow(), self.timezone)  # they become outbox rows
         return await self.deliver_due()
 
     async def deliver_due(self) -> bool:
@@ -80,12 +83,30 @@ class OutboxDeliverer(BackgroundLoop):
             lines = [t("📚 New words from your job specialist: {title}", title=t.isolate(thing.title)), ""]
             need = [w.norwegian for w in thing.words if t.code not in w.translations]
             found = dict(zip(need, await self._localise(row, t.code, need, ask=False), strict=True))
+            for norwegian, shown in found.items():  # kept for practice, marked as the machine's
+                if shown is not None:
+                    await self.storage.run(practice.learn_translation, row.candidate_id, norwegian, t.code, shown.text, shown.machine)
             for word in thing.words:
                 own = word.translations.get(t.code)
                 shown = translation.Translated(own, machine=False) if own else found.get(word.norwegian)
                 lines.append(f"• {t.isolate(word.norwegian)}" + (f" = {_mark(shown)}" if shown else ""))
-            lines += ["", t("📚 Word practice with pictures and sound is coming soon.")]
-            await bot.send_message(chat_id, "\n".join(lines) + _machine_note(t, found.values()))
+            await bot.send_message(chat_id, "\n".join(lines) + _machine_note(t, found.values()), reply_markup=_practise(t))
+        elif row.kind == "practice_reminder":
+            text = t("⏰ Time for words! Due today: {due}.", due=thing["due"])
+            await bot.send_message(chat_id, text, reply_markup=_practise(t))
+        elif row.kind == "vocab_word":
+            from bot.handlers.words import word_line
+
+            own = thing.translation(t.code)
+            lines = [t("📷 Your mentor shared a word from work:"), word_line(t, thing)]
+            if own is None and t.code != languages.base_language():
+                lines.append(t("There is no translation yet. You have the picture and the sound."))
+            caption = "\n".join(lines) + _machine_note(t, [translation.Translated(own[0], own[1])] if own else [])
+            if thing.photo:
+                data = await self.storage.run(practice.media, thing.photo)
+                await bot.send_photo(chat_id, data, caption=caption, reply_markup=_practise(t))
+            else:
+                await bot.send_message(chat_id, caption, reply_markup=_practise(t))
         elif row.kind in ("workplace_rule", "message"):
             original = thing.text if row.kind == "workplace_rule" else thing["text"]
             heading = t("📌 A rule at your workplace:") if row.kind == "workplace_rule" else t("💬 From your job specialist:")
@@ -157,6 +178,10 @@ class OutboxDeliverer(BackgroundLoop):
             log.warning("could not tell specialist %s: %s", specialist.id, err)
 
 
+def _practise(t) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("▶️ " + t(N_("Practise")), callback_data="voc:go")]])
+
+
 def _mark(shown) -> str:
     return f"🤖 {shown.text}" if shown.machine else shown.text
 
@@ -184,8 +209,10 @@ def _facts(db, row: outbox.OutboxRow):
         thing = wordlists.get(db, row.ref_id)
     elif row.kind == "workplace_rule":
         thing = workplace_rules.get(db, row.ref_id)
-    elif row.kind in ("message", "manual_translation"):
+    elif row.kind in ("message", "manual_translation", "practice_reminder"):
         thing = row.payload
+    elif row.kind == "vocab_word":
+        thing = practice.word_item(db, row.ref_id)
     else:
         thing = None
     return None if thing is None else (user, thing)

@@ -559,6 +559,8 @@ class LocalBotApi:
             raise ApiError(400, "Bad Request: message caption is too long")
         if isinstance(value, tuple):
             _, filename, data = value
+            if kind == "voice" and not (data[:4] == b"OggS" and b"OpusHead" in data[:64]):
+                raise ApiError(400, "Bad Request: a voice message must be OGG encoded with Opus")
             stored = self.store_file(data, kind + "s", _mime(kind, filename), filename or kind)
             self.uploads.append(stored)
         elif isinstance(value, str) and value in self.files:

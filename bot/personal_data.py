@@ -12,6 +12,7 @@ from bot import consent, events, people, plan, translation, wordlists, workplace
 from bot.db import iso, transaction, utcnow
 from bot.interests import cards as interest_cards
 from bot.interests import sessions as interests_sessions
+from bot.vocabulary import practice
 
 
 def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
@@ -49,6 +50,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
             for wl in wordlists.for_candidate(db, candidate.id)
         ]
         data["interest_cards"] = interests_sessions.export(db, interest_cards.deck(), candidate.id)
+        data["words"] = practice.export(db, candidate.id)
         data["workplace_rules"] = [{"text": r.text, "given": r.created_at} for r in workplace_rules.for_candidate(db, candidate.id)]
         data["messages_from_specialist"] = [
             {"text": json.loads(r[0])["text"], "sent": r[1]}
@@ -106,6 +108,7 @@ def erase(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) 
             for table in CANDIDATE_DATA_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE candidate_id = ?", [candidate.id])
             translation.forget_candidate(db, candidate.id)
+            practice.forget(db, candidate.id)
             db.execute("DELETE FROM invitations WHERE candidate_id = ? AND kind = 'mentor'", [candidate.id])
             events.record(db, candidate.id, "candidate_left", {}, now)
         db.execute("DELETE FROM invitations WHERE created_by = ? AND used_at IS NULL", [user_id])

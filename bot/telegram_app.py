@@ -35,10 +35,13 @@ from bot.handlers import (
     fallback,
     interests,
     mentor,
+    mentor_words,
     onboarding,
     plan,
     privacy,
     specialist,
+    word_lists,
+    words,
 )
 from bot.i18n import N_, translator
 from bot.storage import Storage
@@ -156,6 +159,9 @@ def add_handlers(application: Application) -> None:
     add(CallbackQueryHandler(admin.admin_button, pattern=r"^admin:"))
     add(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
     add(CallbackQueryHandler(interests.interests_button, pattern=r"^int:"))
+    add(CallbackQueryHandler(words.words_button, pattern=r"^voc:"))
+    add(CallbackQueryHandler(mentor_words.mentor_words_button, pattern=r"^mw:"))
+    add(CallbackQueryHandler(word_lists.word_lists_button, pattern=r"^wl:"))
     add(CallbackQueryHandler(fallback.stale_button))
 
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.free_text))

@@ -47,6 +47,8 @@ PERSONAS = {
 HELP = """Type a message and press Enter, or a number to tap that button.
   :as sara | alina | ola   switch person (job specialist, candidate, mentor); shows their latest buttons
   :open                    open the last invitation link the bot showed
+  :photo FILE [caption]    send a picture (a mentor shares a workplace word: caption = the word)
+  :voice FILE              send a voice message (an .ogg file)
   /start CODE              open any invitation code (for example one the sync API made)
   :who                     who you are now
   :help                    this text
@@ -173,6 +175,17 @@ class TerminalChat:
                 self.show_buttons()
                 return True
             self.print(f"{self.current.name} taps: {label}")
+            await self.send_and_wait(update_id)
+        elif line.startswith((":photo ", ":voice ")):
+            command, _, rest = line.partition(" ")
+            name, _, caption = rest.strip().partition(" ")
+            path = Path(name).expanduser()
+            if not path.is_file():
+                self.print(f"No file {name!r}.")
+                return True
+            data = path.read_bytes()
+            self.print(f"{self.current.name} sends {path.name}" + (f" with the caption {caption!r}" if caption else ""))
+            update_id = self.user().send_photo(data, caption or None) if command == ":photo" else self.user().send_voice(data)
             await self.send_and_wait(update_id)
         elif line.startswith(":"):
             self.print(f"Unknown chat command {line.split()[0]!r}. :help lists them.")

@@ -1,4 +1,5 @@
-"""Word lists that specialists and mentors give a candidate (the vocabulary decks build on them)."""
+"""Word lists that specialists give candidates: kept as sent, and added to each candidate's
+practice (bot.vocabulary.practice), where words they already have are merged."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlite_utils
 
 from bot import outbox
 from bot.db import iso, transaction, utcnow
+from bot.vocabulary import practice
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def create(
                 "INSERT INTO candidate_word_lists (candidate_id, list_id, assigned_at) VALUES (?, ?, ?)",
                 [candidate_id, list_id, now_text],
             )
+            practice.assign_list(db, candidate_id, list_id, words, None, now)  # into their practice, duplicates merged
             outbox.enqueue(db, candidate_id, "word_list", list_id)
     return get(db, list_id)
 

@@ -31,3 +31,13 @@ def test_picture_card_benchmark_runs_and_counts_uploads():
     assert first["card_uploads"] == first["cards"] and second["card_uploads"] == 0
     assert results["render"]["render_vs_baseline"] > 0
     assert "card uploads" in picture_cards.table(results)
+
+
+def test_vocabulary_benchmark_runs_and_each_file_is_uploaded_once():
+    from bench import vocabulary
+
+    results = vocabulary.run(n_items=300)
+    speed, uploads = results["answer_speed"], results["uploads"]
+    assert speed["answers"] > 0 and speed["ratio_vs_baseline"] > 0
+    assert uploads["uploads"] == uploads["distinct_files"] > 0  # no file went up twice
+    assert "each file once" in vocabulary.table(results)

@@ -112,6 +112,11 @@ async def test_machine_translation_is_marked_and_nobody_is_asked(translating_har
     words = await harness.wait_for_message(amal, lambda m: m.text.startswith("📚"), timeout=60)
     assert "en pose\u2069 = a bag" in words.text and "et eple\u2069 = 🤖 " in words.text
     assert not [m for m in harness.server.bot_messages(100) if m.text.startswith("✍️")]
+    # The machine's translation of the list's word is kept for practice, marked as the machine's
+    from bot.vocabulary import practice
+
+    own = await harness.storage.run(practice.custom_words, cand)
+    assert [w for w in own if w["norwegian"] == "et eple" and '"machine": true' in w["translations"]]
     cached = await harness.storage.run(lambda db: [r[0] for r in db.execute("SELECT text FROM machine_translations")])
     assert "Besøk to butikker" in cached and "et eple" in cached
     assert "Husk arbeidstøy i morgen." not in cached  # a message to one person is not kept
@@ -133,4 +138,23 @@ async def test_a_specialist_who_could_not_be_asked_is_asked_next_time(harness):
             break
         await asyncio.sleep(0.02)
     assert [m.text for m in requests_to(harness, 100) if "Pause klokka tolv." in m.text]
+    await api.aclose()
+
+
+async def test_a_mentors_word_is_translated_by_machine_and_marked(translating_harness):
+    harness = translating_harness
+    api = await setup(harness)
+    cand, amal, t = await join(harness, api, 610, "en", "✅ English", "Amal")
+    code = await harness.mentor_code(amal)
+    per = harness.user(500, "Per", "nb")
+    await harness.say(per, f"/start {code}")
+    await harness.press(per, "Norsk (bokmål)")
+    replies = await harness.say(per, "/menu")
+    await harness.press(per, "📷")
+    replies = await harness.say(per, "husk arbeidstøy")
+    assert "🎤" in replies[-1].text and "machine translation" not in replies[-1].text
+    told = await harness.wait_for_message(amal, lambda m: m.text.startswith(t("📷 Your mentor shared a word from work:")),
+                                          timeout=60, include_existing=True)
+    assert "husk arbeidstøy\u2069 = 🤖 " in told.text
+    assert told.text.endswith(t("🤖 = translated by a machine. It can be wrong."))
     await api.aclose()

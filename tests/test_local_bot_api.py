@@ -4,6 +4,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken
 
+from bot import speech
 from bot.local_bot_api import LOCAL_TOKEN, LocalBotApi
 
 
@@ -66,10 +67,13 @@ async def test_files_go_up_and_come_back_down(api):
     png = (await _png())
     photo = await bot.send_photo(8, png, caption="card")
     assert photo.photo[-1].width == 4 and photo.caption == "card"
-    voice = await bot.send_voice(8, b"OggS-not-really", duration=2)
+    with pytest.raises(BadRequest, match="(?i)ogg"):  # Telegram plays only OGG/Opus as a voice message
+        await bot.send_voice(8, b"RIFF-a-wav-file", duration=2)
+    ogg = speech.synthesizer().ogg_opus("hei")
+    voice = await bot.send_voice(8, ogg, duration=2)
     audio = await bot.send_audio(8, b"ID3-not-really", filename="word.mp3")
     document = await bot.send_document(8, b'{"a": 1}', filename="data.json")
-    for file_id, data in ((photo.photo[-1].file_id, png), (voice.voice.file_id, b"OggS-not-really"),
+    for file_id, data in ((photo.photo[-1].file_id, png), (voice.voice.file_id, ogg),
                           (audio.audio.file_id, b"ID3-not-really"), (document.document.file_id, b'{"a": 1}')):
         file = await bot.get_file(file_id)
         assert bytes(await file.download_as_bytearray()) == data

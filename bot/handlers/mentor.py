@@ -12,6 +12,7 @@ from bot.handlers.common import (
     stale_button_reply,
     storage,
 )
+from bot.handlers.mentor_words import my_words, share_word
 
 
 def _mentee_lines(db, mentor_id: int) -> list[tuple[bool, str | None]]:
@@ -33,7 +34,9 @@ async def mentor_button(update: Update, context: Context) -> None:
     t = w.t
     action = update.callback_query.data.split(":", 1)[1]
     if action == "share_word":
-        await send_menu(update, context, w, t("📷 Soon you can share a workplace word here: a photo, the word, and your voice."))
+        await share_word(update, context, w)
+    elif action == "my_words":
+        await my_words(update, context, w)
     elif action == "mentees":
         mentees = await storage(context).run(_mentee_lines, w.user.id)
         if not mentees:

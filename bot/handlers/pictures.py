@@ -1,4 +1,4 @@
-"""Sending pictures: each picture is uploaded once, then sent again by its file_id."""
+"""Sending pictures and voice clips: each file is uploaded once, then sent again by its file_id."""
 
 from __future__ import annotations
 
@@ -35,8 +35,26 @@ async def _known(context: Context, digest: str) -> str | None:
 
 
 async def _remember(context: Context, digest: str, message: Message | bool) -> None:
-    if isinstance(message, Message) and message.photo:
-        await storage(context).run(telegram_files.remember, context.bot.id, digest, message.photo[-1].file_id)
+    if isinstance(message, Message) and (message.photo or message.voice):
+        file_id = message.photo[-1].file_id if message.photo else message.voice.file_id
+        await storage(context).run(telegram_files.remember, context.bot.id, digest, file_id)
+
+
+async def _send_once(context: Context, source: Path | bytes, send) -> Message:
+    """`send(file)` with the file_id if Telegram has the file already, else with the bytes
+    (and the new file_id remembered); a file_id Telegram no longer knows is forgotten."""
+    data, digest = await picture(source)
+    known = await _known(context, digest)
+    if known:
+        try:
+            return await send(known)
+        except BadRequest as err:
+            if not _bad_file(err):
+                raise
+            await storage(context).run(telegram_files.forget, context.bot.id, digest)
+    message = await send(data)
+    await _remember(context, digest, message)
+    return message
 
 
 async def send_picture(
@@ -47,18 +65,15 @@ async def send_picture(
     person (a result) is not remembered: nothing about them stays behind after /delete."""
     if not remember:
         return await context.bot.send_photo(chat_id, source, caption=caption, reply_markup=markup)
-    data, digest = await picture(source)
-    known = await _known(context, digest)
-    if known:
-        try:
-            return await context.bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
-        except BadRequest as err:
-            if not _bad_file(err):
-                raise
-            await storage(context).run(telegram_files.forget, context.bot.id, digest)
-    message = await context.bot.send_photo(chat_id, data, caption=caption, reply_markup=markup)
-    await _remember(context, digest, message)
-    return message
+    return await _send_once(context, source, lambda file: context.bot.send_photo(chat_id, file, caption=caption, reply_markup=markup))
+
+
+async def send_voice(
+    context: Context, chat_id: int, source: Path | bytes, caption: str | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """Send an OGG/Opus clip as a voice message, by its file_id once uploaded."""
+    return await _send_once(context, source, lambda file: context.bot.send_voice(chat_id, file, caption=caption, reply_markup=markup))
 
 
 def _bad_file(err: BadRequest) -> bool:

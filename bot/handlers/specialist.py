@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot import consent, invitations, languages, outbox, people, translation
+from bot.db import utcnow
 from bot.handlers.common import (
     Context,
     Who,
@@ -56,6 +57,8 @@ async def specialist_button(update: Update, context: Context) -> None:
         await translation_asked(update, context, w, int(parts[2]))
     elif action == "int" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_interests(update, context, w, int(parts[2]))
+    elif action == "voc" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
+        await show_word_progress(update, context, w, int(parts[2]))
     elif action == "cand" and len(parts) >= 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
     else:
@@ -142,6 +145,7 @@ async def show_candidate(update: Update, context: Context, w: Who, candidate_id:
         buttons.append(button(t, f"spec:cand:{cand.id}:relink", "🔁", N_("New link")))
     if cand.status == "joined":
         buttons.append(button(t, f"spec:int:{cand.id}", "🎯", N_("Interests")))
+        buttons.append(button(t, f"spec:voc:{cand.id}", "📚", N_("Words")))
     buttons += [button(t, "spec:caseload", "👥", N_("My candidates")), home_button(t)]
     await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
 
@@ -239,6 +243,33 @@ async def show_interests(update: Update, context: Context, w: Who, candidate_id:
             text += "\n\n" + t("Earlier: {list}", list=", ".join(f"{t.day(r.created_at, tz)} {r.code or '?'}" for r in results[1:6]))
     buttons = [button(t, f"spec:cand:{cand.id}", "👤", N_("Back")), home_button(t)]
     await send(update, context, text, InlineKeyboardMarkup(rows(buttons)))
+
+
+async def show_word_progress(update: Update, context: Context, w: Who, candidate_id: int) -> None:
+    """Word practice per deck, only if the candidate shares it with their specialist."""
+    from bot.handlers.words import _list_titles, deck_label
+    from bot.vocabulary import memory, practice
+
+    t = w.t
+    cand = await storage(context).run(people.specialist_candidate, w.user.id, candidate_id)
+    if cand is None:
+        await send_menu(update, context, w, t("This button is not for you."))
+        return
+    shares = cand.user_id is not None and await storage(context).run(consent.allows, cand.user_id, "specialist")
+    lines = [t("📚 Words: {label}", label=t.isolate(cand.label))]
+    if not shares:
+        lines.append(t("The candidate does not share word practice with you."))
+    else:
+        def read(db):
+            progress = practice.progress(db, cand.id, utcnow(), config(context).timezone)
+            return progress, _list_titles(db, progress)
+
+        progress, titles = await storage(context).run(read)
+        lines += [f"{deck_label(t, p.deck, titles)}: 👀 {p.seen}/{p.words} ⭐ {p.mastered} ⏰ {p.due}" for p in progress]
+        lines += ["", t("👀 seen  ⭐ learned well  ⏰ due today"),
+                  t("⭐ = remembered for at least {days} days without practice.", days=int(memory.MASTERED_STABILITY_DAYS))]
+    buttons = [button(t, f"spec:cand:{cand.id}", "👤", N_("Back")), home_button(t)]
+    await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
 
 
 async def interest_note(context: Context, candidate_id: int, result: sessions.Result) -> None:

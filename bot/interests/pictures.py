@@ -1,6 +1,6 @@
-"""Pictures with Pillow: the picture card of each interest card (made once, by
-``tools/make_picture_cards.py``, from OpenMoji artwork) and the result picture of a
-finished round (made when the round ends, from the stored cards).
+"""Pictures with Pillow: the picture card of each interest card and of each vocabulary
+word (made once, by ``tools/make_picture_cards.py``, from OpenMoji artwork) and the
+result picture of a finished round (made when the round ends, from the stored cards).
 
 Only the Norwegian word goes on a card; its translation goes in the message caption,
 so no right-to-left or other complex script is drawn here. The Latin text uses a
@@ -88,6 +88,21 @@ def render_card(card: Card) -> Image.Image:
         draw.text((CARD_SIZE // 2, y), line, font=font, fill=INK, anchor="ma")
         y += line_height
     return image.convert("RGB")
+
+
+WORD_CARD_SIZE = 384
+WORD_FRAME = "#0f766e"
+
+
+def render_word_picture(emoji: str) -> Image.Image:
+    """The picture of a vocabulary word: the artwork alone, with no word on it (the drill
+    asks for the word). Few colours, so the file stays small."""
+    image = Image.new("RGBA", (WORD_CARD_SIZE, WORD_CARD_SIZE), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((5, 5, WORD_CARD_SIZE - 6, WORD_CARD_SIZE - 6), radius=28, outline=WORD_FRAME, width=8)
+    margin = 52
+    draw_emoji(image, emoji, (margin, margin, WORD_CARD_SIZE - margin, WORD_CARD_SIZE - margin))
+    return image.convert("RGB").quantize(32, method=Image.Quantize.MEDIANCUT)
 
 
 def render_type_icon(emoji: str, size: int = 96) -> Image.Image:
