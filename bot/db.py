@@ -387,16 +387,17 @@ def _migration_5_vocabulary(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (candidate_id, item)
         );
         CREATE INDEX vocab_cards_due ON vocab_cards (candidate_id, due);
-        CREATE TABLE vocab_decks (             -- built-in decks a candidate has chosen to learn
+        CREATE TABLE vocab_decks (             -- built-in decks a candidate has chosen (or stopped)
             candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
             deck TEXT NOT NULL,
+            learning INTEGER NOT NULL DEFAULT 1,  -- 0: chosen once, then stopped
             chosen_at TEXT NOT NULL,
             PRIMARY KEY (candidate_id, deck)
         );
         CREATE TABLE vocab_rounds (            -- the drill round in progress, one per candidate
             candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
             id INTEGER NOT NULL,               -- grows with each round: old buttons name an old round
-            exercises TEXT NOT NULL,           -- JSON list of {item, type, options}
+            exercises TEXT NOT NULL,           -- JSON list of {item, kind, options}
             position INTEGER NOT NULL DEFAULT 0,
             right INTEGER NOT NULL DEFAULT 0,
             started_at TEXT NOT NULL,

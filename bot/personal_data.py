@@ -66,6 +66,8 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
         ]
     if user.role == "mentor":
         data["mentor_for"] = len(people.mentees(db, user_id))
+        data["words_shared"] = [{"word": r["norwegian"], "has_photo": bool(r["photo"]), "has_your_voice": bool(r["voice"]),
+                                 "shared": r["created_at"]} for r in practice.shared_by(db, user_id)]
     data["invitations_created"] = [
         {**dict(r), "used": bool(r["used"])}
         for r in db.query(
@@ -111,6 +113,8 @@ def erase(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) 
             practice.forget(db, candidate.id)
             db.execute("DELETE FROM invitations WHERE candidate_id = ? AND kind = 'mentor'", [candidate.id])
             events.record(db, candidate.id, "candidate_left", {}, now)
+        if user.role == "mentor":
+            practice.forget_recordings_of(db, user_id)
         db.execute("DELETE FROM invitations WHERE created_by = ? AND used_at IS NULL", [user_id])
         db.execute("DELETE FROM users WHERE id = ?", [user_id])  # consents and mentor links cascade
     if candidate is not None:

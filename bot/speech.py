@@ -8,8 +8,8 @@ audio is resampled by `soxr` and encoded to Opus by `soundfile` (libsndfile).
 Clips are files named by the hash of the voice settings and the text:
 - the built-in words' clips are made once, by `tools/make_word_audio.py`, into
   `content/vocabulary/audio/` and committed;
-- any other text (a specialist's word list) is made at first use into the cache folder
-  beside the database, and kept.
+- any other text (a specialist's list word, a mentor's word they did not record) is made
+  at first use into the cache folder beside the database, and kept.
 Telegram file_ids are kept per clip by `bot.telegram_files`, so each clip is uploaded once.
 """
 

@@ -130,7 +130,71 @@ def test_duplicates_merge_and_a_built_in_word_is_practised_as_one(conn):
     builtin = decks()["common"].words[0]
     word_id, _ = practice.add_word(conn, cid, "list:1", builtin.norwegian.word.upper())
     assert practice.word_item(conn, word_id).key == f"b:{builtin.id}"
-    assert sum(1 for k in practice.items(conn, cid) if k == f"b:{builtin.id}") == 1
+    # A person's translation beats the deck's (which a machine made)
+    practice.add_word(conn, cid, "list:1", builtin.norwegian.word, translations={"uk": {"text": "власний", "machine": False}})
+    assert practice.item(conn, cid, f"b:{builtin.id}").translation("uk") == ("власний", False)
+
+
+def test_one_given_word_of_a_deck_not_learned_counts_as_one_not_the_deck(conn):
+    cid = candidate(conn)
+    practice.ensure_started(conn, cid)
+    warehouse_word = next(w for w in decks()["warehouse"].words  # one in no earlier deck
+                          if practice.item(conn, cid, f"b:{w.id}").deck == "warehouse"
+                          and not any(o.norwegian.word == w.norwegian.word for d in ("common", "retail", "cleaning", "kitchen")
+                                      for o in decks()[d].words))
+    practice.add_word(conn, cid, practice.WORKPLACE_DECK, warehouse_word.norwegian.word)
+    by_deck = {p.deck: p.words for p in practice.progress(conn, cid, MONDAY, OSLO)}
+    assert by_deck == {"common": len(decks()["common"].words), "warehouse": 1}
+
+
+def test_a_stopped_deck_stays_stopped_and_its_words_are_no_longer_due(conn):
+    cid = candidate(conn)
+    play_round(conn, cid, MONDAY, answer="again")
+    assert practice.due_count(conn, cid, MONDAY, OSLO) == drills.ROUND_SIZE
+    practice.choose_deck(conn, cid, "common", False)
+    practice.ensure_started(conn, cid)  # opening 📚 again does not bring it back
+    assert practice.chosen_decks(conn, cid) == []
+    assert practice.due_count(conn, cid, MONDAY, OSLO) == 0
+    assert practice.start_round(conn, cid, "uk", MONDAY, OSLO) is None
+    practice.choose_deck(conn, cid, "common", True)
+    assert practice.due_count(conn, cid, MONDAY, OSLO) == drills.ROUND_SIZE  # the progress was kept
+
+
+def test_a_word_removed_during_a_round_is_passed_over_not_rated(conn):
+    cid = candidate(conn)
+    word_id, _ = practice.add_word(conn, cid, practice.WORKPLACE_DECK, "en pallejekk")
+    current = practice.start_round(conn, cid, "uk", MONDAY, OSLO, random.Random(1))
+    assert current.exercises[0].item == f"c:{word_id}"
+    practice.remove_word(conn, word_id)
+    after = practice.record_answer(conn, cid, current.id, 0, "skip", MONDAY, OSLO)
+    assert after.position == 1 and after.right == 0
+    assert conn.execute("SELECT count(*) FROM vocab_cards").fetchone()[0] == 0
+
+
+def test_a_corrected_word_keeps_its_practice_under_its_new_name(conn):
+    cid = candidate(conn)
+    word_id, _ = practice.add_word(conn, cid, practice.WORKPLACE_DECK, "en pallejek")
+    play_round(conn, cid, MONDAY)
+    practice.correct_word(conn, word_id, "en pallejekk")
+    assert [r[0] for r in conn.execute("SELECT item FROM vocab_cards WHERE item LIKE 'c:%'")] == [f"c:{word_id}"]
+    # corrected into a built-in word: the practice follows to the built-in key
+    builtin = decks()["common"].words[-1]
+    practice.correct_word(conn, word_id, builtin.norwegian.word)
+    assert conn.execute("SELECT count(*) FROM vocab_cards WHERE item = ?", [f"b:{builtin.id}"]).fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM vocab_cards WHERE item = ?", [f"c:{word_id}"]).fetchone()[0] == 0
+    # corrected into a word the candidate has already: one row is left
+    other, _ = practice.add_word(conn, cid, practice.WORKPLACE_DECK, "ei rampe")
+    kept = practice.correct_word(conn, word_id, "Ei rampe")
+    assert kept == other and len(practice.custom_words(conn, cid)) == 1
+
+
+def test_a_photo_waiting_for_its_word_survives_other_removals(conn):
+    cid = candidate(conn)
+    waiting = practice.store_media(conn, "photo", b"\xff\xd8waiting")
+    word_id, _ = practice.add_word(conn, cid, practice.WORKPLACE_DECK, "en kost", photo=practice.store_media(conn, "photo", b"\xff\xd8kost"))
+    practice.remove_word(conn, word_id)
+    assert practice.media(conn, waiting) is not None
+    practice.add_word(conn, cid, practice.WORKPLACE_DECK, "ei hylle", photo=waiting)  # no FOREIGN KEY error
 
 
 def test_a_word_list_reaches_each_candidate_once_with_duplicates_merged(conn):
@@ -167,6 +231,15 @@ def test_the_daily_reminder_fires_once_a_day_and_only_when_words_are_due(conn):
     # Summer time: 18:00 in Oslo is 16:00 UTC
     assert practice.next_occurrence("18:00", datetime(2026, 3, 30, 12, tzinfo=timezone.utc), OSLO) == \
         datetime(2026, 3, 30, 16, 0, tzinfo=timezone.utc)
+    # Hours late (the bot was down): no reminder in the night, the next one is tomorrow
+    conn.execute("UPDATE outbox SET sent_at = ?", [MONDAY.isoformat()])
+    wednesday_night = tuesday + timedelta(days=1, hours=5)
+    assert practice.fire_reminders(conn, wednesday_night, OSLO) == 0
+    assert practice.fire_reminders(conn, tuesday + timedelta(days=2), OSLO) == 1
+    # A candidate who blocked the bot gets no pile of reminders
+    conn.execute("UPDATE outbox SET sent_at = ?", [MONDAY.isoformat()])
+    people.set_reachable(conn, 20, False)
+    assert practice.fire_reminders(conn, tuesday + timedelta(days=3), OSLO) == 0
     practice.set_reminder(conn, cid, None, MONDAY, OSLO)
     assert practice.reminder_time(conn, cid) is None
 

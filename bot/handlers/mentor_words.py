@@ -4,6 +4,7 @@ The word goes into the candidate's "my workplace" deck (bot.vocabulary.practice)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -100,9 +101,12 @@ async def media_received(update: Update, context: Context) -> bool:
         return True
     try:
         data = bytes(await (await attachment.get_file()).download_as_bytearray())
-        jpeg = photos.prepare(data)
+        jpeg = await asyncio.to_thread(photos.prepare, data)  # a big picture must not hold up other chats
     except photos.NotAPicture:
         await send_menu(update, context, w, w.t("📎 Please send a photo (JPG or PNG)."))
+        return True
+    except TelegramError:
+        await send_menu(update, context, w, w.t("😕 Sorry, something went wrong. Please try again."))
         return True
     digest = await storage(context).run(practice.store_media, "photo", jpeg)
     caption = (message.caption or "").strip()
@@ -127,9 +131,9 @@ async def text_written(update: Update, context: Context, w: Who, text: str) -> N
             await stale_button_reply(update, context, w)
             return
         target, found = await _translate(context, row["candidate_id"], text)
-        await storage(context).run(practice.correct_word, row["id"], text)
+        kept_id = await storage(context).run(practice.correct_word, row["id"], text)
         if found is not None:
-            await storage(context).run(practice.set_translation, row["id"], target, found.text, found.machine)
+            await storage(context).run(practice.set_translation, kept_id, target, found.text, found.machine)
         await storage(context).run(people.set_pending, w.user.id, None)
         await send_menu(update, context, w, w.t("✏️ Changed to: {word}", word=w.t.isolate(text)))
         return
@@ -194,8 +198,8 @@ async def voice_received(update: Update, context: Context) -> bool:
         return False
     voice = update.effective_message.voice
     row = await storage(context).run(practice.word_row, (w.user.pending_data or {}).get("word", -1))
-    if voice is None or row is None or row["added_by"] != w.user.id:
-        return False
+    if voice is None or row is None or not await storage(context).run(_is_mentor_of, w.user.id, row["candidate_id"]):
+        return False  # (the word may be one the candidate had already, merged: any of their mentors may speak it)
     try:
         data = bytes(await (await voice.get_file()).download_as_bytearray())
     except TelegramError:

@@ -123,7 +123,7 @@ async def words_menu(update: Update, context: Context, w: Who, note: str | None 
         practice.ensure_started(db, candidate.id)
         progress = practice.progress(db, candidate.id, utcnow(), tz)
         return progress, _list_titles(db, progress), practice.due_count(db, candidate.id, utcnow(), tz), \
-            practice.new_count(db, candidate.id)
+            sum(p.words - p.seen for p in progress)
 
     progress, titles, due, new = await storage(context).run(read)
     lines = ([note, ""] if note else []) + [t("📚 Words. Due today: {due}. New: {new}.", due=due, new=new), ""]
@@ -190,8 +190,8 @@ async def ask(update: Update, context: Context, w: Who, current: practice.Round)
     keys = [exercise.item, *exercise.options]
     found = await storage(context).run(lambda db: {k: practice.item(db, candidate.id, k) for k in keys})
     item = found[exercise.item]
-    if item is None or any(found[k] is None for k in exercise.options):  # a word was removed meanwhile
-        await _answered(update, context, w, current, exercise, "again", None)
+    if item is None or (exercise.options and sum(found[k] is not None for k in exercise.options) < 2):
+        await _answered(update, context, w, current, exercise, "skip", None)  # a mentor removed the word meanwhile
         return
     chat = update.effective_chat.id
     head = f"{current.position + 1} / {len(current.exercises)}  {t(QUESTION[exercise.kind])}"
@@ -207,7 +207,7 @@ async def ask(update: Update, context: Context, w: Who, current: practice.Round)
             await context.bot.send_message(chat, caption, reply_markup=markup)
         return
     choices = [InlineKeyboardButton(_option_label(t, exercise.kind, found[o]), callback_data=f"voc:a:{key}:{i}")
-               for i, o in enumerate(exercise.options)]
+               for i, o in enumerate(exercise.options) if found[o] is not None]
     markup = InlineKeyboardMarkup(rows(choices, 1 if exercise.kind == "sound_translation" else 2))
     if exercise.kind == "picture_word":
         await send_picture(context, chat, await picture_of(context, item), head, markup)
@@ -228,7 +228,14 @@ async def show_right_answer(context: Context, t: Translator, chat_id: int, item:
         await send_picture(context, chat_id, await picture_of(context, item), "\n".join(lines))
     else:
         await context.bot.send_message(chat_id, "\n".join(lines))
-    await send_voice(context, chat_id, await sound_of(context, item))
+    await send_voice(context, chat_id, await sound_of(context, item), markup=example_button(t, item))
+
+
+def example_button(t: Translator, item: Item) -> InlineKeyboardMarkup | None:
+    """🔊 the example sentence, read aloud (None when the word has no example)."""
+    if not item.example:
+        return None
+    return InlineKeyboardMarkup([[button(t, f"voc:ex:{item.key}", "💬🔊", N_("Example"))]])
 
 
 async def _answered(update: Update, context: Context, w: Who, current: practice.Round, exercise: Exercise,
@@ -242,7 +249,7 @@ async def _answered(update: Update, context: Context, w: Who, current: practice.
         if rating == "again":
             await show_right_answer(context, w.t, update.effective_chat.id, item, feedback)
         else:
-            await send(update, context, feedback)
+            await send(update, context, feedback, example_button(w.t, item))
     if after.current is not None:
         await ask(update, context, w, after)
         return
@@ -269,7 +276,9 @@ async def choice(update: Update, context: Context, w: Who, round_id: int, positi
         await stale_button_reply(update, context, w)
         return
     await close_buttons(update)
-    if exercise.options[index] == exercise.item:
+    if item is None:
+        await _answered(update, context, w, current, exercise, "skip", None)
+    elif exercise.options[index] == exercise.item:
         await _answered(update, context, w, current, exercise, "good", w.t("✅ Right!") + " " + word_line(w.t, item), item)
     else:
         await _answered(update, context, w, current, exercise, "again", w.t("❌ Not quite. The right answer:"), item)
@@ -282,6 +291,9 @@ async def typed(update: Update, context: Context, w: Who, text: str) -> None:
     if current is None or exercise.kind != "type_word":
         await storage(context).run(people.set_pending, w.user.id, None)
         await send_menu(update, context, w)
+        return
+    if item is None:
+        await _answered(update, context, w, current, exercise, "skip", None)
         return
     verdict = answers.check(text[:200], item.norwegian)
     t = w.t
@@ -334,7 +346,7 @@ async def words_button(update: Update, context: Context) -> None:
         if current is None:
             await stale_button_reply(update, context, w)
             return
-        await _answered(update, context, w, current, exercise, "again", w.t("💡 The word is:"), item)
+        await _answered(update, context, w, current, exercise, "again" if item else "skip", w.t("💡 The word is:"), item)
     elif action in ("say", "ex") and len(args) == 2:
         item = await storage(context).run(practice.item, candidate.id, f"{args[0]}:{args[1]}")
         if item is None or (action == "ex" and not item.example):

@@ -26,7 +26,6 @@ from bot.vocabulary.drills import Exercise, Item
 
 WORKPLACE_DECK = "workplace"
 DEFAULT_DECKS = ("common",)
-NEW_WORDS_PER_ROUND = drills.ROUND_SIZE
 
 
 # -- the words ---------------------------------------------------------------------------
@@ -60,8 +59,8 @@ def _custom_item(row: dict) -> Item:
     if row["builtin_id"] and row["builtin_id"] in word_by_id():
         base = builtin_item(row["builtin_id"])
         translations = {**base.translations}
-        for language, given in json.loads(row["translations"]).items():  # a person's beats the content's machine's
-            if language not in translations or (translations[language][1] and not given["machine"]):
+        for language, given in json.loads(row["translations"]).items():  # a person's beats the deck's
+            if language not in translations or not given["machine"]:
                 translations[language] = (given["text"], given["machine"])
         return Item(base.key, base.deck, base.norwegian, base.example, translations, base.emoji, base.picture,
                     row["photo"], row["voice"])
@@ -75,37 +74,25 @@ def custom_words(db: sqlite_utils.Database, candidate_id: int) -> list[dict]:
 
 
 def chosen_decks(db: sqlite_utils.Database, candidate_id: int) -> list[str]:
-    rows = {r[0] for r in db.execute("SELECT deck FROM vocab_decks WHERE candidate_id = ?", [candidate_id])}
+    rows = {r[0] for r in db.execute("SELECT deck FROM vocab_decks WHERE candidate_id = ? AND learning = 1", [candidate_id])}
     return [d for d in DECK_IDS if d in rows]
 
 
 def choose_deck(db: sqlite_utils.Database, candidate_id: int, deck: str, learn: bool, now: datetime | None = None) -> None:
     if deck not in DECK_IDS:
         raise ValueError(deck)
-    if learn:
-        db.execute("INSERT OR IGNORE INTO vocab_decks (candidate_id, deck, chosen_at) VALUES (?, ?, ?)",
-                   [candidate_id, deck, iso(now or utcnow())])
-    else:
-        db.execute("DELETE FROM vocab_decks WHERE candidate_id = ? AND deck = ?", [candidate_id, deck])
+    db.execute(
+        """INSERT INTO vocab_decks (candidate_id, deck, learning, chosen_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (candidate_id, deck) DO UPDATE SET learning = excluded.learning, chosen_at = excluded.chosen_at""",
+        [candidate_id, deck, int(learn), iso(now or utcnow())],
+    )
 
 
 def ensure_started(db: sqlite_utils.Database, candidate_id: int, now: datetime | None = None) -> None:
-    """A candidate who never chose a deck learns the deck for every workplace."""
+    """A candidate who has never chosen a deck (nor stopped one) starts with the deck for every workplace."""
     if db.execute("SELECT 1 FROM vocab_decks WHERE candidate_id = ?", [candidate_id]).fetchone() is None:
         for deck in DEFAULT_DECKS:
             choose_deck(db, candidate_id, deck, True, now)
-
-
-def items(db: sqlite_utils.Database, candidate_id: int) -> dict[str, Item]:
-    """Every word this candidate learns: their own words first, then their chosen decks."""
-    found: dict[str, Item] = {}
-    for row in custom_words(db, candidate_id):
-        item = _custom_item(row)
-        found.setdefault(item.key, item)
-    for deck_id in chosen_decks(db, candidate_id):
-        for word in decks()[deck_id].words:
-            found.setdefault(f"b:{word.id}", builtin_item(word.id))
-    return found
 
 
 def item(db: sqlite_utils.Database, candidate_id: int, key: str) -> Item | None:
@@ -132,9 +119,22 @@ def media(db: sqlite_utils.Database, digest: str) -> bytes | None:
     return row[0] if row else None
 
 
+MEDIA_GRACE = timedelta(days=1)  # a photo waiting for its word is not "unused" yet
+_UNUSED = """sha256 NOT IN (SELECT photo FROM vocab_words WHERE photo IS NOT NULL)
+             AND sha256 NOT IN (SELECT voice FROM vocab_words WHERE voice IS NOT NULL)"""
+
+
+def _drop_media(db: sqlite_utils.Database, digests: list[str | None]) -> None:
+    """These photos and voices, if no word uses them any more, with the file ids they were sent by."""
+    for digest in filter(None, digests):
+        if db.execute(f"SELECT 1 FROM vocab_media WHERE sha256 = ? AND {_UNUSED}", [digest]).fetchone():
+            db.execute("DELETE FROM vocab_media WHERE sha256 = ?", [digest])
+            db.execute("DELETE FROM telegram_files WHERE sha256 = ?", [digest])
+
+
 def _drop_unused_media(db: sqlite_utils.Database) -> None:
-    db.execute("""DELETE FROM vocab_media WHERE sha256 NOT IN (SELECT photo FROM vocab_words WHERE photo IS NOT NULL)
-                  AND sha256 NOT IN (SELECT voice FROM vocab_words WHERE voice IS NOT NULL)""")
+    """Photos sent without ever getting their word, and replaced voices, after a day's grace."""
+    db.execute(f"DELETE FROM vocab_media WHERE {_UNUSED} AND created_at < ?", [iso(utcnow() - MEDIA_GRACE)])
 
 
 def add_word(
@@ -157,8 +157,8 @@ def add_word(
                 if language not in merged or (merged[language]["machine"] and not given["machine"]):
                     merged[language] = given
             db.execute(
-                """UPDATE vocab_words SET example = COALESCE(example, ?), translations = ?, photo = COALESCE(?, photo),
-                   voice = COALESCE(?, voice), updated_at = ? WHERE id = ?""",
+                """UPDATE vocab_words SET example = COALESCE(example, ?), translations = ?, photo = COALESCE(photo, ?),
+                   voice = COALESCE(voice, ?), updated_at = ? WHERE id = ?""",
                 [example, json.dumps(merged, ensure_ascii=False), photo, voice, now_text, row["id"]],
             )
             return row["id"], False
@@ -202,21 +202,43 @@ def learn_translation(db: sqlite_utils.Database, candidate_id: int, norwegian: s
 
 
 def set_voice(db: sqlite_utils.Database, word_id: int, voice: str) -> None:
+    """A person's recording replaces the one before (the old one goes with the unused media)."""
+    before = word_row(db, word_id)
     db.execute("UPDATE vocab_words SET voice = ?, updated_at = ? WHERE id = ?", [voice, iso(utcnow()), word_id])
+    if before is not None and before["voice"] != voice:
+        _drop_media(db, [before["voice"]])
 
 
-def correct_word(db: sqlite_utils.Database, word_id: int, norwegian: str) -> None:
-    """A mentor fixes the spelling: the machine translations go (they were of the old word)."""
+def correct_word(db: sqlite_utils.Database, word_id: int, norwegian: str) -> int:
+    """A mentor fixes the spelling: the machine translations go (they were of the old word),
+    the practice so far follows the word, and a word the candidate has already absorbs it.
+    Returns the id of the row that now holds the word."""
     with transaction(db):
         row = word_row(db, word_id)
         if row is None:
-            return
+            return word_id
+        old_key = _custom_item(row).key
+        key = match_key(norwegian)
+        other = db.execute("SELECT id FROM vocab_words WHERE candidate_id = ? AND match_key = ? AND id != ?",
+                           [row["candidate_id"], key, word_id]).fetchone()
+        if other is not None:  # the corrected word is one they have: keep that one
+            db.execute("DELETE FROM vocab_cards WHERE candidate_id = ? AND item = ?", [row["candidate_id"], old_key])
+            db.execute("UPDATE vocab_words SET photo = COALESCE(photo, ?), voice = COALESCE(voice, ?) WHERE id = ?",
+                       [row["photo"], row["voice"], other[0]])
+            db.execute("DELETE FROM vocab_words WHERE id = ?", [word_id])
+            return other[0]
         kept = {k: v for k, v in json.loads(row["translations"]).items() if not v["machine"]}
         db.execute(
             "UPDATE vocab_words SET norwegian = ?, match_key = ?, builtin_id = ?, translations = ?, updated_at = ? WHERE id = ?",
-            [norwegian.strip(), match_key(norwegian), _builtin_by_key().get(match_key(norwegian)),
-             json.dumps(kept, ensure_ascii=False), iso(utcnow()), word_id],
+            [norwegian.strip(), key, _builtin_by_key().get(key), json.dumps(kept, ensure_ascii=False), iso(utcnow()), word_id],
         )
+        new_key = _custom_item(word_row(db, word_id)).key
+        if new_key != old_key:
+            if db.execute("SELECT 1 FROM vocab_cards WHERE candidate_id = ? AND item = ?", [row["candidate_id"], new_key]).fetchone():
+                db.execute("DELETE FROM vocab_cards WHERE candidate_id = ? AND item = ?", [row["candidate_id"], old_key])
+            else:
+                db.execute("UPDATE vocab_cards SET item = ? WHERE candidate_id = ? AND item = ?", [new_key, row["candidate_id"], old_key])
+        return word_id
 
 
 def remove_word(db: sqlite_utils.Database, word_id: int) -> None:
@@ -226,6 +248,7 @@ def remove_word(db: sqlite_utils.Database, word_id: int) -> None:
             return
         db.execute("DELETE FROM vocab_cards WHERE candidate_id = ? AND item = ?", [row["candidate_id"], f"c:{word_id}"])
         db.execute("DELETE FROM vocab_words WHERE id = ?", [word_id])
+        _drop_media(db, [row["photo"], row["voice"]])
         _drop_unused_media(db)
 
 
@@ -250,20 +273,23 @@ def end_of_day(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time(0), tz).astimezone(timezone.utc)
 
 
+#: The cards still learned: of a deck the candidate learns, or of a word given to them
+#: (a deck they stopped does not come back). Parameters: candidate id, twice.
+_LEARNED = f"""(deck NOT IN ({", ".join(f"'{d}'" for d in DECK_IDS)})
+    OR deck IN (SELECT deck FROM vocab_decks WHERE candidate_id = ? AND learning = 1)
+    OR item IN (SELECT 'b:' || builtin_id FROM vocab_words WHERE candidate_id = ? AND builtin_id IS NOT NULL))"""
+
+
 def due_count(db: sqlite_utils.Database, candidate_id: int, now: datetime, tz: ZoneInfo) -> int:
     """Words practised before that are due again today (in the service's time zone)."""
-    return db.execute("SELECT count(*) FROM vocab_cards WHERE candidate_id = ? AND due < ?",
-                      [candidate_id, iso(end_of_day(now, tz))]).fetchone()[0]
-
-
-def new_count(db: sqlite_utils.Database, candidate_id: int) -> int:
-    return sum(p.words - p.seen for p in progress(db, candidate_id, utcnow(), timezone.utc))
+    return db.execute(f"SELECT count(*) FROM vocab_cards WHERE candidate_id = ? AND due < ? AND {_LEARNED}",
+                      [candidate_id, iso(end_of_day(now, tz)), candidate_id, candidate_id]).fetchone()[0]
 
 
 _CARD_KEY = "CASE WHEN w.builtin_id IS NOT NULL THEN 'b:' || w.builtin_id ELSE 'c:' || w.id END"
 
 
-def _unseen(db: sqlite_utils.Database, candidate_id: int, deck: str | None, limit: int) -> list[Item]:
+def _unseen(db: sqlite_utils.Database, candidate_id: int, limit: int) -> list[Item]:
     """Words never practised: the candidate's own words first (oldest first), then their decks in order."""
     rows = list(db.query(
         f"""SELECT w.* FROM vocab_words w WHERE w.candidate_id = ? AND NOT EXISTS
@@ -274,13 +300,10 @@ def _unseen(db: sqlite_utils.Database, candidate_id: int, deck: str | None, limi
         if len(found) >= limit:
             break
         item = _custom_item(row)
-        if deck is None or item.deck == deck:
-            found.setdefault(item.key, item)
+        found.setdefault(item.key, item)
     if len(found) < limit:
         seen = {r[0] for r in db.execute("SELECT item FROM vocab_cards WHERE candidate_id = ? AND item LIKE 'b:%'", [candidate_id])}
         for deck_id in chosen_decks(db, candidate_id):
-            if deck is not None and deck_id != deck:
-                continue
             for word in decks()[deck_id].words:
                 key = f"b:{word.id}"
                 if key not in seen and key not in found:
@@ -333,27 +356,27 @@ def current_round(db: sqlite_utils.Database, candidate_id: int) -> Round | None:
 
 def start_round(
     db: sqlite_utils.Database, candidate_id: int, language: str, now: datetime, tz: ZoneInfo,
-    rng: random.Random | None = None, deck: str | None = None,
+    rng: random.Random | None = None,
 ) -> Round | None:
     """A new round: words due today first (oldest due first), then new words; None when
-    there is nothing to practise. `deck` keeps the round to one deck."""
+    there is nothing to practise."""
     rng = rng or random.Random()
     with transaction(db):
         ensure_started(db, candidate_id, now)
         due_keys = [r[0] for r in db.execute(
-            "SELECT item FROM vocab_cards WHERE candidate_id = ? AND due < ? ORDER BY due",
-            [candidate_id, iso(end_of_day(now, tz))],
+            f"SELECT item FROM vocab_cards WHERE candidate_id = ? AND due < ? AND {_LEARNED} ORDER BY due",
+            [candidate_id, iso(end_of_day(now, tz)), candidate_id, candidate_id],
         )]
         chosen: list[Item] = []
         for key in due_keys:
             found = item(db, candidate_id, key)
-            if found is not None and (deck is None or found.deck == deck):
+            if found is not None:
                 chosen.append(found)
                 if len(chosen) == drills.ROUND_SIZE:
                     break
         seen = {i.key for i in chosen}
         if len(chosen) < drills.ROUND_SIZE:
-            chosen += _unseen(db, candidate_id, deck, min(NEW_WORDS_PER_ROUND, drills.ROUND_SIZE - len(chosen)))
+            chosen += _unseen(db, candidate_id, drills.ROUND_SIZE - len(chosen))
         if not chosen:
             return None
         pool = _pool(db, candidate_id, chosen, rng)
@@ -371,7 +394,8 @@ def record_answer(
     db: sqlite_utils.Database, candidate_id: int, round_id: int, position: int, rating: str, now: datetime,
     tz: ZoneInfo,
 ) -> Round | None:
-    """The answer to one question: FSRS moves the word's due date, the round moves on.
+    """The answer to one question (`rating` good, hard, again; or skip: the word is gone):
+    FSRS moves the word's due date, the round moves on.
     None if this question is not the one open (a double tap, an old message). The last
     answer finishes the round and writes the progress event (if the candidate shares it)."""
     with transaction(db):
@@ -379,23 +403,24 @@ def record_answer(
         if current is None or current.id != round_id or current.position != position or current.current is None:
             return None
         exercise = current.current
-        row = next(iter(db.query("SELECT * FROM vocab_cards WHERE candidate_id = ? AND item = ?",
-                                 [candidate_id, exercise.item])), None)
-        card = memory.review(memory.card_from_row(row), rating, now)
         found = item(db, candidate_id, exercise.item)
-        db.execute(
-            """INSERT INTO vocab_cards (candidate_id, item, deck, state, step, stability, difficulty, due, last_review,
-                   reviews, lapses, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-               ON CONFLICT (candidate_id, item) DO UPDATE SET state = excluded.state, step = excluded.step,
-                   stability = excluded.stability, difficulty = excluded.difficulty, due = excluded.due,
-                   last_review = excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses""",
-            [candidate_id, exercise.item, found.deck if found else "?", int(card.state), card.step, card.stability,
-             card.difficulty, iso(card.due), iso(card.last_review), int(rating == "again"), iso(now)],
-        )
+        if found is not None and rating != "skip":  # a word removed meanwhile is passed over, not rated
+            row = next(iter(db.query("SELECT * FROM vocab_cards WHERE candidate_id = ? AND item = ?",
+                                     [candidate_id, exercise.item])), None)
+            card = memory.review(memory.card_from_row(row), rating, now)
+            db.execute(
+                """INSERT INTO vocab_cards (candidate_id, item, deck, state, step, stability, difficulty, due, last_review,
+                       reviews, lapses, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                   ON CONFLICT (candidate_id, item) DO UPDATE SET state = excluded.state, step = excluded.step,
+                       stability = excluded.stability, difficulty = excluded.difficulty, due = excluded.due,
+                       last_review = excluded.last_review, reviews = reviews + 1, lapses = lapses + excluded.lapses""",
+                [candidate_id, exercise.item, found.deck, int(card.state), card.step, card.stability,
+                 card.difficulty, iso(card.due), iso(card.last_review), int(rating == "again"), iso(now)],
+            )
         finished = position + 1 >= len(current.exercises)
         db.execute(
             "UPDATE vocab_rounds SET position = position + 1, right = right + ?, finished_at = ? WHERE candidate_id = ?",
-            [int(rating != "again"), iso(now) if finished else None, candidate_id],
+            [int(rating in ("good", "hard")), iso(now) if finished else None, candidate_id],
         )
         if finished:
             done = current_round(db, candidate_id)
@@ -419,16 +444,15 @@ def progress(db: sqlite_utils.Database, candidate_id: int, now: datetime, tz: Zo
     least memory.MASTERED_STABILITY_DAYS) and due today. Counted in SQL: fast for
     thousands of words."""
     totals: dict[str, int] = {d: len(decks()[d].words) for d in chosen_decks(db, candidate_id)}
+    learned = set(totals)
     for row_deck, builtin_id in db.execute("SELECT deck, builtin_id FROM vocab_words WHERE candidate_id = ?", [candidate_id]):
-        if builtin_id in word_by_id():
-            home = word_by_id()[builtin_id].deck
-            if home not in totals:
-                totals[home] = len(decks()[home].words)
-        else:
-            totals[row_deck] = totals.get(row_deck, 0) + 1
+        home = word_by_id()[builtin_id].deck if builtin_id in word_by_id() else row_deck
+        if home not in learned:  # one given word, not the deck it also belongs to
+            totals[home] = totals.get(home, 0) + 1
     cards = {r[0]: r[1:] for r in db.execute(
-        "SELECT deck, count(*), sum(stability >= ?), sum(due < ?) FROM vocab_cards WHERE candidate_id = ? GROUP BY deck",
-        [memory.MASTERED_STABILITY_DAYS, iso(end_of_day(now, tz)), candidate_id])}
+        f"""SELECT deck, count(*), sum(stability >= ?), sum(due < ?) FROM vocab_cards
+            WHERE candidate_id = ? AND {_LEARNED} GROUP BY deck""",
+        [memory.MASTERED_STABILITY_DAYS, iso(end_of_day(now, tz)), candidate_id, candidate_id, candidate_id])}
     order = [d for d in DECK_IDS if d in totals] + [d for d in totals if d not in DECK_IDS]
     return [DeckProgress(d, totals[d], *(min(c or 0, totals[d]) for c in cards.get(d, (0, 0, 0)))) for d in order]
 
@@ -443,14 +467,6 @@ def progress_event(db: sqlite_utils.Database, candidate_id: int, done: Round, no
 
 
 # -- the daily reminder ------------------------------------------------------------------
-
-TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
-
-
-def parse_time(text: str) -> str | None:
-    match = TIME.fullmatch(text.strip())
-    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
-
 
 def next_occurrence(local_time: str, now: datetime, tz: ZoneInfo) -> datetime:
     """The next moment (after now) the wall clock in `tz` shows `local_time`."""
@@ -475,17 +491,26 @@ def reminder_time(db: sqlite_utils.Database, candidate_id: int) -> str | None:
     return row[0] if row else None
 
 
+REMINDER_STILL_USEFUL = timedelta(hours=2)  # after a longer stop, no reminder in the middle of the night
+
+
 def fire_reminders(db: sqlite_utils.Database, now: datetime, tz: ZoneInfo) -> int:
     """Every reminder whose time has come moves to its next day, in the same transaction
-    as its outbox message, so none is sent twice; the message is only written when words
-    are due. Returns how many were written."""
+    as its outbox message, so none is sent twice. The message is only written when words
+    are due, the time is not hours past (the bot was down), and the candidate can be
+    reached and has no reminder still waiting. Returns how many were written."""
     written = 0
     with transaction(db):
-        rows = db.execute("SELECT candidate_id, local_time FROM practice_reminders WHERE next_at <= ?", [iso(now)]).fetchall()
-        for candidate_id, local_time in rows:
+        rows = db.execute("SELECT candidate_id, local_time, next_at FROM practice_reminders WHERE next_at <= ?", [iso(now)]).fetchall()
+        for candidate_id, local_time, next_at in rows:
             db.execute("UPDATE practice_reminders SET next_at = ? WHERE candidate_id = ?",
                        [iso(next_occurrence(local_time, now, tz)), candidate_id])
-            due = due_count(db, candidate_id, now, tz)
+            late = now - datetime.fromisoformat(next_at) > REMINDER_STILL_USEFUL
+            waiting = db.execute(
+                """SELECT EXISTS (SELECT 1 FROM outbox WHERE candidate_id = ? AND kind = 'practice_reminder' AND sent_at IS NULL)
+                   OR NOT EXISTS (SELECT 1 FROM candidates c JOIN users u ON u.id = c.user_id WHERE c.id = ? AND u.reachable = 1)""",
+                [candidate_id, candidate_id]).fetchone()[0]
+            due = 0 if late or waiting else due_count(db, candidate_id, now, tz)
             if due:
                 outbox.enqueue(db, candidate_id, "practice_reminder", payload={"due": due}, due_at=now)
                 written += 1
@@ -512,8 +537,15 @@ def export(db: sqlite_utils.Database, candidate_id: int) -> dict:
 def forget(db: sqlite_utils.Database, candidate_id: int) -> None:
     """Delete the candidate's words and practice; their photos and voices go too, with the
     Telegram file ids they were sent by."""
-    db.execute("""DELETE FROM telegram_files WHERE sha256 IN (SELECT photo FROM vocab_words WHERE candidate_id = ?
-                  UNION SELECT voice FROM vocab_words WHERE candidate_id = ?)""", [candidate_id, candidate_id])
+    digests = [d for row in db.execute("SELECT photo, voice FROM vocab_words WHERE candidate_id = ?", [candidate_id]) for d in row]
     for table in ("vocab_cards", "vocab_decks", "vocab_rounds", "practice_reminders", "vocab_words"):
         db.execute(f"DELETE FROM {table} WHERE candidate_id = ?", [candidate_id])
-    _drop_unused_media(db)
+    _drop_media(db, digests)
+
+
+def forget_recordings_of(db: sqlite_utils.Database, user_id: int) -> None:
+    """A mentor's /delete: their voice leaves the words they shared (which stay the
+    candidate's, with the photo, under no name)."""
+    digests = [r[0] for r in db.execute("SELECT voice FROM vocab_words WHERE added_by = ? AND voice IS NOT NULL", [user_id])]
+    db.execute("UPDATE vocab_words SET voice = NULL WHERE added_by = ?", [user_id])
+    _drop_media(db, digests)
