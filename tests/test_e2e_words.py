@@ -109,8 +109,11 @@ async def test_typing_a_word_and_an_old_button(harness):
     await h.press(oksana, "📚")
     first = (await h.press(oksana, "▶️ " + UK("Practise")))[-1]
     await answer(h, oksana, UK)
-    # The first question's buttons are gone; a forged tap on it gets the kind "old button" answer.
-    assert not h.server.messages[(300, first.message_id)].buttons
+    # The verdict is written on the question, whose answer buttons are gone (only 🔊 the example is
+    # left); a forged tap on it gets the kind "old button" answer.
+    answered = h.server.messages[(300, first.message_id)]
+    assert answered.text.startswith("1 / 10") and "\n\n" + UK("✅ Right!") + " " in answered.text
+    assert answered.button_texts() == ["💬🔊 " + UK("Example")]
     replies = await h.send(oksana, oksana.press_data(first, "voc:a:1:0:0"))
     assert replies[-1].text.startswith(UK("⌛ This button is old. Here is the menu."))
 

@@ -8,6 +8,7 @@ import asyncio
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import people, speech, wordlists
 from bot.db import utcnow
@@ -275,13 +276,30 @@ async def choice(update: Update, context: Context, w: Who, round_id: int, positi
         await close_buttons(update)
         await stale_button_reply(update, context, w)
         return
-    await close_buttons(update)
     if item is None:
+        await close_buttons(update)
         await _answered(update, context, w, current, exercise, "skip", None)
     elif exercise.options[index] == exercise.item:
-        await _answered(update, context, w, current, exercise, "good", w.t("✅ Right!") + " " + word_line(w.t, item), item)
+        # The verdict goes on the question itself: one message less per answer (Telegram
+        # lets a bot send about 30 a second in all, so each one counts at a busy hour).
+        await mark_question(update, w.t("✅ Right!") + " " + word_line(w.t, item), example_button(w.t, item))
+        await _answered(update, context, w, current, exercise, "good", None, item)
     else:
+        await mark_question(update, "❌")
         await _answered(update, context, w, current, exercise, "again", w.t("❌ Not quite. The right answer:"), item)
+
+
+async def mark_question(update: Update, note: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Write the verdict under the question that was answered, in place of its buttons."""
+    query = update.callback_query
+    message = query.message
+    try:
+        if message.text is not None:
+            await query.edit_message_text(f"{message.text}\n\n{note}", reply_markup=markup)
+        else:
+            await query.edit_message_caption(f"{message.caption or ''}\n\n{note}".strip(), reply_markup=markup)
+    except TelegramError:
+        await close_buttons(update)  # too old to edit, or not changed: at least no second tap
 
 
 async def typed(update: Update, context: Context, w: Who, text: str) -> None:
