@@ -102,9 +102,11 @@ class OutboxDeliverer(BackgroundLoop):
             if own is None and t.code != languages.base_language():
                 lines.append(t("There is no translation yet. You have the picture and the sound."))
             caption = "\n".join(lines) + _machine_note(t, [translation.Translated(own[0], own[1])] if own else [])
-            if thing.photo:
+            if thing.photo:  # uploaded once: the drills send it again by its file_id
+                from bot.handlers.pictures import send_once
+
                 data = await self.storage.run(practice.media, thing.photo)
-                await bot.send_photo(chat_id, data, caption=caption, reply_markup=_practise(t))
+                await send_once(bot, self.storage, data, lambda file: bot.send_photo(chat_id, file, caption=caption, reply_markup=_practise(t)))
             else:
                 await bot.send_message(chat_id, caption, reply_markup=_practise(t))
         elif row.kind in ("workplace_rule", "message"):

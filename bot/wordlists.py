@@ -77,3 +77,11 @@ def get(db: sqlite_utils.Database, list_id: int) -> WordList | None:
 def for_candidate(db: sqlite_utils.Database, candidate_id: int) -> list[WordList]:
     rows = db.execute("SELECT list_id FROM candidate_word_lists WHERE candidate_id = ? ORDER BY assigned_at", [candidate_id])
     return [get(db, r[0]) for r in rows.fetchall()]
+
+
+def titles(db: sqlite_utils.Database, list_ids: list[int]) -> dict[int, str]:
+    """The titles of these lists (for naming a candidate's decks)."""
+    if not list_ids:
+        return {}
+    rows = db.execute(f"SELECT id, title FROM word_lists WHERE id IN ({','.join('?' * len(list_ids))})", list_ids)
+    return dict(rows.fetchall())

@@ -153,6 +153,9 @@ async def test_a_mentor_shares_a_photo_with_a_caption_and_their_voice(harness):
     await answer(h, oksana, UK, right=False)   # wrong: the right answer with the photo and Per's voice
     voices = [m for m in h.server.bot_messages(300) if m.kind == "voice"]
     assert h.server.files[voices[-1].file_id].data == voice
+    photo = h.server.files[told.file_id].data  # told, asked, shown again: uploaded once
+    assert sum(1 for f in h.server.uploads if f.data == photo) == 1
+    assert sum(1 for m in h.server.bot_messages(300) if m.file_id and h.server.files[m.file_id].data == photo) >= 2
 
     # Per lists, corrects and removes what he shared
     await h.say(per, "/menu")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import consent, people
 from bot.handlers.common import (
     Context,
     require_role,
@@ -12,19 +11,7 @@ from bot.handlers.common import (
     stale_button_reply,
     storage,
 )
-from bot.handlers.mentor_words import my_words, share_word
-
-
-def _mentee_lines(db, mentor_id: int) -> list[tuple[bool, str | None]]:
-    """For each candidate: whether they share with mentors, and their first name if so."""
-    result = []
-    for cand in people.mentees(db, mentor_id):
-        if cand.user_id and consent.allows(db, cand.user_id, "mentor"):
-            user = people.get_user(db, cand.user_id)
-            result.append((True, user.first_name if user else None))
-        else:
-            result.append((False, None))
-    return result
+from bot.handlers.mentor_words import mentee_choices, my_words, share_word
 
 
 async def mentor_button(update: Update, context: Context) -> None:
@@ -38,13 +25,13 @@ async def mentor_button(update: Update, context: Context) -> None:
     elif action == "my_words":
         await my_words(update, context, w)
     elif action == "mentees":
-        mentees = await storage(context).run(_mentee_lines, w.user.id)
+        mentees = await storage(context).run(mentee_choices, w.user.id)
         if not mentees:
             await send_menu(update, context, w, t("👥 No candidates yet. A candidate can send you a link."))
             return
         lines = [t("👥 Your candidates: {n}", n=len(mentees))]
-        for shares, name in mentees:
-            lines.append("🤝 " + (t.isolate(name or "-") if shares else t("A candidate (shares nothing with you now)")))
+        for _, name in mentees:
+            lines.append("🤝 " + (t.isolate(name) if name else t("A candidate (shares nothing with you now)")))
         await send_menu(update, context, w, "\n".join(lines))
     else:
         await stale_button_reply(update, context, w)

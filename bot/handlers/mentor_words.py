@@ -35,7 +35,7 @@ MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's getFile limit
 NUMBER = re.compile(r"[0-9]{1,9}")
 
 
-def _mentee_choices(db, mentor_id: int) -> list[tuple[int, str | None]]:
+def mentee_choices(db, mentor_id: int) -> list[tuple[int, str | None]]:
     """Each candidate of this mentor, with their first name if they share it with mentors."""
     found = []
     for cand in people.mentees(db, mentor_id):
@@ -48,7 +48,7 @@ def _mentee_choices(db, mentor_id: int) -> list[tuple[int, str | None]]:
 
 async def share_word(update: Update, context: Context, w: Who) -> None:
     """📷 from the mentor's menu: for which candidate, then the photo or the word."""
-    choices = await storage(context).run(_mentee_choices, w.user.id)
+    choices = await storage(context).run(mentee_choices, w.user.id)
     if not choices:
         await send_menu(update, context, w, w.t("👥 No candidates yet. A candidate can send you a link."))
     elif len(choices) == 1:
@@ -75,7 +75,7 @@ async def _target(update: Update, context: Context, w: Who) -> int | None:
     if w.user.pending_input in ("mentor_word", "mentor_word_caption") and "candidate" in data:
         if await storage(context).run(_is_mentor_of, w.user.id, data["candidate"]):
             return data["candidate"]
-    choices = await storage(context).run(_mentee_choices, w.user.id)
+    choices = await storage(context).run(mentee_choices, w.user.id)
     return choices[0][0] if len(choices) == 1 else None
 
 

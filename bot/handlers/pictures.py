@@ -35,25 +35,31 @@ async def _known(context: Context, digest: str) -> str | None:
 
 
 async def _remember(context: Context, digest: str, message: Message | bool) -> None:
+    await remember_file(context.bot, storage(context), digest, message)
+
+
+async def remember_file(bot, store, digest: str, message: Message | bool) -> None:
+    """Keep the file_id of the photo or voice in `message` for the file with this SHA-256."""
     if isinstance(message, Message) and (message.photo or message.voice):
         file_id = message.photo[-1].file_id if message.photo else message.voice.file_id
-        await storage(context).run(telegram_files.remember, context.bot.id, digest, file_id)
+        await store.run(telegram_files.remember, bot.id, digest, file_id)
 
 
-async def _send_once(context: Context, source: Path | bytes, send) -> Message:
+async def send_once(bot, store, source: Path | bytes, send) -> Message:
     """`send(file)` with the file_id if Telegram has the file already, else with the bytes
-    (and the new file_id remembered); a file_id Telegram no longer knows is forgotten."""
+    (and the new file_id remembered); a file_id Telegram no longer knows is forgotten.
+    Takes the bot and the storage, so the outbox deliverer can use it too."""
     data, digest = await picture(source)
-    known = await _known(context, digest)
+    known = await store.run(telegram_files.file_id, bot.id, digest)
     if known:
         try:
             return await send(known)
         except BadRequest as err:
             if not _bad_file(err):
                 raise
-            await storage(context).run(telegram_files.forget, context.bot.id, digest)
+            await store.run(telegram_files.forget, bot.id, digest)
     message = await send(data)
-    await _remember(context, digest, message)
+    await remember_file(bot, store, digest, message)
     return message
 
 
@@ -65,7 +71,7 @@ async def send_picture(
     person (a result) is not remembered: nothing about them stays behind after /delete."""
     if not remember:
         return await context.bot.send_photo(chat_id, source, caption=caption, reply_markup=markup)
-    return await _send_once(context, source, lambda file: context.bot.send_photo(chat_id, file, caption=caption, reply_markup=markup))
+    return await send_once(context.bot, storage(context), source, lambda file: context.bot.send_photo(chat_id, file, caption=caption, reply_markup=markup))
 
 
 async def send_voice(
@@ -73,7 +79,7 @@ async def send_voice(
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     """Send an OGG/Opus clip as a voice message, by its file_id once uploaded."""
-    return await _send_once(context, source, lambda file: context.bot.send_voice(chat_id, file, caption=caption, reply_markup=markup))
+    return await send_once(context.bot, storage(context), source, lambda file: context.bot.send_voice(chat_id, file, caption=caption, reply_markup=markup))
 
 
 def _bad_file(err: BadRequest) -> bool:

@@ -247,7 +247,7 @@ async def show_interests(update: Update, context: Context, w: Who, candidate_id:
 
 async def show_word_progress(update: Update, context: Context, w: Who, candidate_id: int) -> None:
     """Word practice per deck, only if the candidate shares it with their specialist."""
-    from bot.handlers.words import _list_titles, deck_label
+    from bot.handlers.words import deck_label, list_titles
     from bot.vocabulary import memory, practice
 
     t = w.t
@@ -262,7 +262,7 @@ async def show_word_progress(update: Update, context: Context, w: Who, candidate
     else:
         def read(db):
             progress = practice.progress(db, cand.id, utcnow(), config(context).timezone)
-            return progress, _list_titles(db, progress)
+            return progress, list_titles(db, progress)
 
         progress, titles = await storage(context).run(read)
         lines += [f"{deck_label(t, p.deck, titles)}: 👀 {p.seen}/{p.words} ⭐ {p.mastered} ⏰ {p.due}" for p in progress]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -79,21 +80,17 @@ def deck_label(t: Translator, deck: str, list_titles: dict[str, str]) -> str:
     return "📋 " + t.isolate(list_titles.get(deck, "-"))
 
 
-def _list_titles(db, progress: list[practice.DeckProgress]) -> dict[str, str]:
-    titles = {}
-    for p in progress:
-        if p.deck.startswith("list:") and NUMBER.fullmatch(p.deck[5:]):
-            found = wordlists.get(db, int(p.deck[5:]))
-            if found:
-                titles[p.deck] = found.title
-    return titles
+def list_titles(db, progress: list[practice.DeckProgress]) -> dict[str, str]:
+    """The decks that are specialists' word lists ('list:<id>'), with their titles."""
+    ids = {int(p.deck[5:]): p.deck for p in progress if p.deck.startswith("list:") and NUMBER.fullmatch(p.deck[5:])}
+    return {ids[list_id]: title for list_id, title in wordlists.titles(db, list(ids)).items()}
 
 
 async def _candidate(context: Context, w: Who):
     return await storage(context).run(people.candidate_of_user, w.user.id)
 
 
-async def sound_of(context: Context, item: Item, example: bool = False) -> bytes | object:
+async def sound_of(context: Context, item: Item, example: bool = False) -> bytes | Path:
     """The clip to play: a person's recording of the word if there is one, else eSpeak's."""
     if item.voice and not example:
         data = await storage(context).run(practice.media, item.voice)
@@ -103,7 +100,7 @@ async def sound_of(context: Context, item: Item, example: bool = False) -> bytes
     return await asyncio.to_thread(speech.clip, text, config(context).db_path.parent / "speech-cache")
 
 
-async def picture_of(context: Context, item: Item):
+async def picture_of(context: Context, item: Item) -> bytes | Path | None:
     if item.photo:
         return await storage(context).run(practice.media, item.photo)
     return item.picture
@@ -123,7 +120,7 @@ async def words_menu(update: Update, context: Context, w: Who, note: str | None 
     def read(db):
         practice.ensure_started(db, candidate.id)
         progress = practice.progress(db, candidate.id, utcnow(), tz)
-        return progress, _list_titles(db, progress), practice.due_count(db, candidate.id, utcnow(), tz), \
+        return progress, list_titles(db, progress), practice.due_count(db, candidate.id, utcnow(), tz), \
             sum(p.words - p.seen for p in progress)
 
     progress, titles, due, new = await storage(context).run(read)
