@@ -245,3 +245,28 @@ async def test_the_daily_reminder_is_chosen_with_buttons_and_arrives_when_words_
     got = await h.wait_for_message(oksana, lambda m: m.text.startswith(UK("⏰ Time for words! Due today: {due}.", due=10)))
     assert got.button_texts() == ["▶️ " + UK("Practise")]
     assert await h.storage.run(practice.reminder_time, cand.id) == "18:00"
+
+
+async def test_looking_through_a_deck_word_by_word_with_picture_and_sound(harness):
+    from bot.vocabulary.decks import decks
+
+    h = harness
+    sara = await h.onboard_specialist()
+    oksana = await h.join_candidate(sara, "Oksana", 300, "Oksana", "uk", "Українська")
+    await h.press(oksana, "📚")
+    replies = await h.press(oksana, "📖 " + UK("Look at words"))
+    assert replies[-1].text == UK("📖 Which words do you want to look at?")
+    common = decks()["common"]
+    first = (await h.press(oksana, common.emoji))[-1]
+    word = common.words[0]
+    assert first.kind == "photo" and first.text.startswith(f"1 / {len(common.words)}\n")
+    assert word.norwegian.word in first.text and word.text("uk").word in first.text and word.text("uk").example in first.text
+    await h.press(oksana, "▶️", first)
+    moved = h.server.messages[(300, first.message_id)]  # the same message, now the next word
+    assert moved.text.startswith(f"2 / {len(common.words)}\n") and common.words[1].norwegian.word in moved.text
+    await h.press(oksana, "◀️", moved)
+    await h.press(oksana, "◀️", h.server.messages[(300, first.message_id)])
+    last = h.server.messages[(300, first.message_id)]
+    assert last.text.startswith(f"{len(common.words)} / {len(common.words)}\n")  # round the deck
+    replies = await h.press(oksana, "🔊 " + UK("Listen"), last)
+    assert h.server.files[replies[-1].file_id].data == speech.clip(common.words[-1].norwegian.word, None).read_bytes()

@@ -27,7 +27,7 @@ from bot.handlers.common import (
     stale_button_reply,
     storage,
 )
-from bot.handlers.pictures import send_picture, send_voice
+from bot.handlers.pictures import edit_picture, send_picture, send_voice
 from bot.i18n import N_, Translator
 from bot.vocabulary import answers, practice
 from bot.vocabulary.decks import DECK_IDS, decks
@@ -68,6 +68,16 @@ def shown_translation(t: Translator, item: Item) -> str | None:
 def word_line(t: Translator, item: Item) -> str:
     own = shown_translation(t, item)
     return t.isolate(item.norwegian) + (f" = {own}" if own else "")
+
+
+def word_lines(t: Translator, item: Item) -> list[str]:
+    """The word = its translation; the example, and the example in the reader's language."""
+    lines = [word_line(t, item)]
+    if item.example:
+        lines.append(f"💬 {t.isolate(item.example)}")
+        if item.example_translations.get(t.code):
+            lines.append(item.example_translations[t.code])
+    return lines
 
 
 def deck_label(t: Translator, deck: str, list_titles: dict[str, str]) -> str:
@@ -130,11 +140,58 @@ async def words_menu(update: Update, context: Context, w: Who, note: str | None 
     lines += ["", t("👀 seen  ⭐ learned well  ⏰ due today")]
     buttons = [
         button(t, "voc:go", "▶️", N_("Practise")),
+        button(t, "voc:look", "📖", N_("Look at words")),
         button(t, "voc:decks", "📂", N_("Choose decks")),
         button(t, "voc:rem", "⏰", N_("Daily reminder")),
         home_button(t),
     ]
     await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
+
+
+async def show_decks_to_look_at(update: Update, context: Context, w: Who) -> None:
+    t = w.t
+    candidate = await _candidate(context, w)
+
+    def read(db):
+        progress = practice.progress(db, candidate.id, utcnow(), config(context).timezone)
+        return progress, list_titles(db, progress)
+
+    progress, titles = await storage(context).run(read)
+    buttons = [InlineKeyboardButton(deck_label(t, p.deck, titles), callback_data=f"voc:see:0:{p.deck}") for p in progress]
+    buttons.append(button(t, "voc:menu", "📚", N_("Words")))
+    await send(update, context, t("📖 Which words do you want to look at?"), InlineKeyboardMarkup(rows(buttons, 1)))
+
+
+async def show_word(update: Update, context: Context, w: Who, deck: str, index: int) -> None:
+    """One word of a deck, with its picture, its translation and the example; ◀️ ▶️ go
+    through the deck in the same message, 🔊 and 💬🔊 read the word and the example aloud."""
+    t = w.t
+    candidate = await _candidate(context, w)
+    words = await storage(context).run(practice.deck_items, candidate.id, deck)
+    if not words:
+        await stale_button_reply(update, context, w)
+        return
+    index %= len(words)
+    item = words[index]
+    lines = [f"{index + 1} / {len(words)}", *word_lines(t, item)]
+    sounds = [button(t, f"voc:say:{item.key}", "🔊", N_("Listen"))]
+    if item.example:
+        sounds.append(button(t, f"voc:ex:{item.key}", "💬🔊", N_("Example")))
+    markup = InlineKeyboardMarkup([
+        [InlineKeyboardButton("◀️", callback_data=f"voc:see:{index - 1}:{deck}"),
+         InlineKeyboardButton("▶️", callback_data=f"voc:see:{index + 1}:{deck}")],
+        sounds,
+        [button(t, "voc:go", "🏋️", N_("Practise")), button(t, "voc:menu", "📚", N_("Words"))],
+    ])
+    caption = "\n".join(lines)
+    tapped = update.callback_query.message if update.callback_query else None
+    if item.has_picture:
+        source = await picture_of(context, item)
+        if tapped is not None and tapped.photo and await edit_picture(context, tapped, source, caption, markup):
+            return
+        await send_picture(context, update.effective_chat.id, source, caption, markup)
+    else:
+        await send(update, context, caption, markup)
 
 
 async def show_decks(update: Update, context: Context, w: Who) -> None:
@@ -219,9 +276,7 @@ async def ask(update: Update, context: Context, w: Who, current: practice.Round)
 
 async def show_right_answer(context: Context, t: Translator, chat_id: int, item: Item, heading: str) -> None:
     """The word with its picture and its sound, after a wrong answer."""
-    lines = [heading, word_line(t, item)]
-    if item.example:
-        lines.append(f"💬 {t.isolate(item.example)}")
+    lines = [heading, *word_lines(t, item)]
     if item.has_picture:
         await send_picture(context, chat_id, await picture_of(context, item), "\n".join(lines))
     else:
@@ -340,6 +395,10 @@ async def words_button(update: Update, context: Context) -> None:
         await start_or_continue(update, context, w)
     elif action == "decks":
         await show_decks(update, context, w)
+    elif action == "look":
+        await show_decks_to_look_at(update, context, w)
+    elif action == "see" and len(args) >= 2 and re.fullmatch(r"-?[0-9]{1,4}", args[0]):
+        await show_word(update, context, w, ":".join(args[1:]), int(args[0]))
     elif action == "pick" and args and args[0] in DECK_IDS:
         chosen = await storage(context).run(practice.chosen_decks, candidate.id)
         await storage(context).run(practice.choose_deck, candidate.id, args[0], args[0] not in chosen)

@@ -20,7 +20,7 @@ when the decks have enough words.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROUND_SIZE = 10
@@ -41,6 +41,7 @@ class Item:
     picture: Path | None = None     # a built-in picture card
     photo: str | None = None        # SHA-256 of a mentor's photo (vocab_media)
     voice: str | None = None        # SHA-256 of a person's recording (vocab_media)
+    example_translations: dict[str, str] = field(default_factory=dict)  # a built-in example, per language
 
     def translation(self, language: str) -> tuple[str, bool] | None:
         return self.translations.get(language)

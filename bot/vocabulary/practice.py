@@ -51,8 +51,9 @@ def builtin_item(word_id: str) -> Item:
     # The decks' translations carry their review flag in content/ for reviewers (as the interest
     # cards do); the 🤖 mark in the chat is for what a machine translated at run time, unchecked.
     translations = {code: (text.word, False) for code, text in word.texts.items() if code != "nb"}
+    examples = {code: text.example for code, text in word.texts.items() if code != "nb"}
     return Item(f"b:{word.id}", word.deck, word.norwegian.word, word.norwegian.example, translations,
-                emoji=word.emoji, picture=word.picture)
+                emoji=word.emoji, picture=word.picture, example_translations=examples)
 
 
 def _custom_item(row: dict) -> Item:
@@ -63,7 +64,7 @@ def _custom_item(row: dict) -> Item:
             if language not in translations or not given["machine"]:
                 translations[language] = (given["text"], given["machine"])
         return Item(base.key, base.deck, base.norwegian, base.example, translations, base.emoji, base.picture,
-                    row["photo"], row["voice"])
+                    row["photo"], row["voice"], base.example_translations)
     translations = {k: (v["text"], v["machine"]) for k, v in json.loads(row["translations"]).items()}
     return Item(f"c:{row['id']}", row["deck"], row["norwegian"], row["example"], translations,
                 photo=row["photo"], voice=row["voice"])
@@ -105,6 +106,17 @@ def item(db: sqlite_utils.Database, candidate_id: int, key: str) -> Item | None:
         rows = list(db.query("SELECT * FROM vocab_words WHERE id = ? AND candidate_id = ?", [int(key[2:]), candidate_id]))
         return _custom_item(rows[0]) if rows else None
     return None
+
+
+def deck_items(db: sqlite_utils.Database, candidate_id: int, deck: str) -> list[Item]:
+    """The words of one deck, in order, as this candidate has them (with a mentor's photo or voice)."""
+    if deck in DECK_IDS:
+        own = {r["builtin_id"]: r for r in db.query(
+            "SELECT * FROM vocab_words WHERE candidate_id = ? AND builtin_id IS NOT NULL", [candidate_id])}
+        return [_custom_item(own[w.id]) if w.id in own else builtin_item(w.id) for w in decks()[deck].words]
+    rows = db.query("SELECT * FROM vocab_words WHERE candidate_id = ? AND deck = ? AND builtin_id IS NULL ORDER BY id",
+                    [candidate_id, deck])
+    return [_custom_item(r) for r in rows]
 
 
 def store_media(db: sqlite_utils.Database, kind: str, data: bytes, now: datetime | None = None) -> str:
