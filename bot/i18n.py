@@ -11,7 +11,7 @@ any message id that a catalog leaves untranslated.
 from __future__ import annotations
 
 import gettext
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -69,6 +69,13 @@ class Translator:
         if isinstance(moment, str):
             moment = datetime.fromisoformat(moment)
         return format_date(moment.astimezone(tz), format="medium", locale=self.language.babel)
+
+    def weekday(self, day: date) -> str:
+        """The weekday and the date in words: "mandag 23. november 2026"."""
+        return format_date(day, format="full", locale=self.language.babel)
+
+    def clock(self, moment: datetime, tz: ZoneInfo) -> str:
+        return format_time(moment.astimezone(tz), "short", locale=self.language.babel)
 
     def when(self, moment: datetime, tz: ZoneInfo) -> str:
         """The full date with weekday and month in words, then the time: "tirsdag 1. desember 2026 10:00"."""

@@ -54,7 +54,8 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
     assert tr("Evaluation meeting") in delivered.text
     assert translator("so").when(__import__("datetime").datetime.fromisoformat(item["starts_at"]), harness.config.timezone) in delivered.text
     assert "Kiwi Storo" in delivered.text and "timelisten" in delivered.text
-    assert delivered.button_texts() == ["✅ " + tr("I'm coming"), "❌ " + tr("I can't come"), "📍 " + tr("Where?")]
+    assert delivered.button_texts() == ["✅ " + tr("I'm coming"), "❌ " + tr("I can't come"), "📍 " + tr("Where?"),
+                                        "🔊 " + tr("Listen"), "📆 " + tr("Calendar")]
 
     replies = await harness.press(hodan, "📍 " + tr("Where?"), delivered)
     assert replies[-1].kind == "location"
@@ -62,7 +63,7 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
     assert replies[-1].text.startswith(tr("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts."))
     # The chosen answer shows on its button; the other stays, so she can change her mind.
     assert harness.server.messages[(hodan.id, delivered.message_id)].button_texts() == [
-        "✅ " + tr("I'm coming"), tr("❌ not coming"), "📍 " + tr("Where?")]
+        "✅ " + tr("I'm coming"), tr("❌ not coming"), "📍 " + tr("Where?"), "🔊 " + tr("Listen"), "📆 " + tr("Calendar")]
     answered = harness.server.messages[(hodan.id, delivered.message_id)]
     replies = await harness.press(hodan, tr("❌ not coming"), answered)  # the same again: nothing new
     assert replies == []
@@ -113,7 +114,7 @@ async def test_cancelled_and_changed_items_reach_the_candidate(harness, api):
     await harness.press(user, "Yes, OK")
     await harness.press(user, "No")
     arrived = await harness.wait_for_message(user, lambda m: "Besøk to butikker" in m.text)
-    assert "⏰ Do it before:" in arrived.text and arrived.button_texts() == ["✔️ Done"]
+    assert "⏰ Do it before:" in arrived.text and arrived.button_texts() == ["✔️ Done", "🔊 Listen", "📆 Calendar"]
     replies = await harness.press(user, "✔️ Done", arrived)
     assert replies[-1].text.startswith("✔️ Well done! It is saved.")
     events = (await api.get("/v1/events")).json()["events"]
@@ -213,11 +214,51 @@ async def test_my_plan_lists_what_comes_and_answers_work_from_there(harness, api
     menu = [m for m in harness.server.bot_messages(user.id) if "📅 My plan" in m.button_texts()][-1]
     replies = await harness.press(user, "📅 My plan", menu)
     texts = [m.text for m in replies]
-    assert texts[0] == "📅 Your plan:"
+    assert texts[0].startswith("📅 Your next two weeks:")  # the overview by day (nothing in these two weeks here)
+    assert replies[0].button_texts() == ["📆 Add to my phone's calendar"]
     assert "Job interview" in texts[1] and "Rema 1000" in texts[1]  # soonest first: the task has no time, so last
     assert "Skriv om drømmejobben" in texts[2] and len(texts) == 4  # the past meeting is not listed; then the menu
-    assert replies[1].button_texts() == ["✅ I'm coming", "❌ I can't come"]
-    assert replies[2].button_texts() == ["✔️ Done"]
+    assert replies[1].button_texts() == ["✅ I'm coming", "❌ I can't come", "🔊 Listen", "📆 Calendar"]
+    assert replies[2].button_texts() == ["✔️ Done", "🔊 Listen"]  # no time: nothing for a calendar
     await harness.press(user, "❌ I can't come", replies[1])
     assert (await harness.storage.run(__import__("bot.plan").plan.get, meeting["id"])).answer == "not_coming"
     assert past["id"] != meeting["id"]
+
+
+async def test_my_plan_shows_two_weeks_by_day_reads_an_item_aloud_and_gives_a_calendar_file(harness, api):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+
+    from bot import speech
+
+    oslo = ZoneInfo("Europe/Oslo")
+    created, user = await harness.join_via_api(api, "P", 408, "Pari", "en", "✅ English")
+    tomorrow = (datetime.now(oslo) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    await api.post(f"/v1/candidates/{created['id']}/plan-items", json={
+        "kind": "shift", "title": "Kassa", "starts_at": tomorrow.isoformat(), "duration_minutes": 480, "repeat_weeks": 1,
+        "place": "Rema 1000 Storgata"})
+    await harness.wait_for_message(user, lambda m: "Kassa" in m.text)
+    await harness.say(user, "/menu")
+    replies = await harness.press(user, "📅 My plan")
+    overview = replies[0]
+    # Two weekly shifts in the next fourteen days, each under its day, at 10:00-18:00
+    assert overview.text.count("🕘 10:00–18:00 Work shift · \u2068Kassa\u2069") == 2
+    assert f"🗓 {translator('en').weekday(tomorrow.date())}" in overview.text
+
+    # 🔊 reads the shift aloud in Norwegian
+    item_message = replies[1]
+    spoken = await harness.press(user, "🔊 Listen", item_message)
+    clip = harness.server.files[spoken[-1].file_id].data
+    assert spoken[-1].kind == "voice" and speech.is_ogg_opus(clip)
+
+    # 📆 gives the whole plan as a calendar file
+    got = await harness.press(user, "📆 Add to my phone's calendar", overview)
+    document = got[-1]
+    assert document.kind == "document" and document.file_name == "jobbvenn-plan.ics"
+    calendar = icalendar.Calendar.from_ical(harness.server.files[document.file_id].data)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Work shift · Kassa" and str(event["location"]) == "Rema 1000 Storgata"
+    assert event["rrule"]["FREQ"] == ["WEEKLY"]
+    assert event.decoded("dtstart").astimezone(oslo) == tomorrow

@@ -3,14 +3,16 @@ the candidate's answers (coming, can't come, done)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import consent, languages, people, plan
+from bot import agenda, consent, languages, people, plan, speech
+from bot.db import utcnow
 from bot.handlers.common import (
     Context,
     button,
@@ -21,6 +23,7 @@ from bot.handlers.common import (
     storage,
     who,
 )
+from bot.handlers.pictures import send_voice
 from bot.i18n import N_, Translator, translator
 
 log = logging.getLogger(__name__)
@@ -102,8 +105,12 @@ def answer_markup(t: Translator, item: plan.PlanItem) -> InlineKeyboardMarkup:
         rows = [[choice("done", "✔️", N_("Done"))]]
     else:
         rows = [[choice("coming", "✅", N_("I'm coming")), choice("not_coming", "❌", N_("I can't come"))]]
+    extra = [button(t, f"plan:{item.id}:say", "🔊", N_("Listen"))]
+    if item.starts_at or item.deadline:  # something with a time: it can go in the phone's calendar
+        extra.append(button(t, f"plan:{item.id}:ics", "📆", N_("Calendar")))
     if item.latitude is not None and item.longitude is not None:
-        rows.append([button(t, f"plan:{item.id}:where", "📍", N_("Where?"))])
+        extra.insert(0, button(t, f"plan:{item.id}:where", "📍", N_("Where?")))
+    rows.append(extra)
     return InlineKeyboardMarkup(rows)
 
 
@@ -112,12 +119,29 @@ async def plan_button(update: Update, context: Context) -> None:
     query = update.callback_query
     w = await who(update, context)
     parts = query.data.split(":")
+    if parts[1:] == ["0", "ics"] and w.user is not None and w.user.role == "candidate":  # the whole plan
+        await query.answer()
+        cand = await storage(context).run(people.candidate_of_user, w.user.id)
+        items = await storage(context).run(plan.upcoming, cand.id, None, 100) if cand else []
+        if items:
+            await send_calendar(update, context, w, items, whole_plan=True)
+        else:
+            await stale_button_reply(update, context, w)
+        return
     mine = w.user is not None and w.user.role == "candidate" and len(parts) == 3 and parts[1].isdigit()
     item = await storage(context).run(_own_item, w.user.id, int(parts[1])) if mine else None
     action = parts[2] if len(parts) == 3 else ""
-    if item is None or (action not in plan.ANSWERS and action != "where"):  # not theirs, cancelled, old or forged
+    if item is None or (action not in plan.ANSWERS and action not in ("where", "say", "ics")):  # not theirs, cancelled, old or forged
         await query.answer()
         await stale_button_reply(update, context, w)
+        return
+    if action == "say":
+        await query.answer()
+        await read_aloud(context, update.effective_chat.id, item)
+        return
+    if action == "ics":
+        await query.answer()
+        await send_calendar(update, context, w, [item])
         return
     if action == "where":
         await query.answer()
@@ -173,8 +197,27 @@ async def tell_specialist(context: Context, user_id: int, item: plan.PlanItem, a
         log.warning("could not tell specialist %s about a plan answer: %s", specialist.id, err)
 
 
+def overview(t: Translator, days: list[agenda.Day], tz: ZoneInfo) -> str:
+    """The next two weeks, day by day, with Norway's public holidays marked."""
+    nb = translator(languages.base_language())
+    lines = [t("📅 Your next two weeks:")]
+    for day in days:
+        lines += ["", f"🗓 {t.weekday(day.day)}"]
+        for holiday in day.holidays:  # the Norwegian name (what colleagues say), then the reader's
+            norwegian, own = nb(agenda.HOLIDAY_NAMES[holiday]), t(agenda.HOLIDAY_NAMES[holiday])
+            name = t.isolate(norwegian) + ("" if own == norwegian else f" = {own}")
+            lines.append("🎌 " + t("Public holiday: {name}", name=name))
+        for entry in day.entries:
+            clock = t.clock(entry.starts, tz) + (f"–{t.clock(entry.ends, tz)}" if entry.ends else "")
+            lines.append(f"{ICON[entry.item.kind]} {clock} {what(t, entry.item)}" + (f" · {t.isolate(entry.item.title)}" if entry.item.title else ""))
+    if not any(day.entries for day in days):
+        lines += ["", t("Nothing planned in these two weeks.")]
+    return "\n".join(lines)
+
+
 async def show_plan(update: Update, context: Context, w) -> None:
-    """📅 My plan: what comes from today on, each with its buttons, then the menu."""
+    """📅 My plan: the next two weeks day by day (with 📆 for the phone's calendar), then
+    each coming item with its buttons, then the menu."""
     cand = await storage(context).run(people.candidate_of_user, w.user.id)
     items = await storage(context).run(plan.upcoming, cand.id) if cand else []
     t = w.t
@@ -185,8 +228,29 @@ async def show_plan(update: Update, context: Context, w) -> None:
     machine = context.application.bot_data["translation"]
     found = await machine.translate_batch(texts, languages.base_language(), t.code, cand.organisation_id) if texts else []
     translated = dict(zip(texts, found, strict=True))
-    await send(update, context, t("📅 Your plan:"))
     tz = config(context).timezone
+    days = agenda.two_weeks(items, utcnow(), tz)
+    calendar = InlineKeyboardMarkup([[button(t, "plan:0:ics", "📆", N_("Add to my phone's calendar"))]])
+    await send(update, context, overview(t, days, tz), calendar)
     for item in items:
         await send(update, context, "\n".join(describe(t, item, tz, translated)), answer_markup(t, item))
     await send_menu(update, context, w)
+
+
+async def send_calendar(update: Update, context: Context, w, items: list[plan.PlanItem], whole_plan: bool = False) -> None:
+    """The items as an .ics file: opening it on a phone adds them to its calendar."""
+    t = w.t
+    data = agenda.calendar_file(items, {i.id: what(t, i) for i in items}, config(context).timezone, utcnow())
+    name = "jobbvenn-plan.ics" if whole_plan else f"jobbvenn-{items[0].id}.ics"
+    await context.bot.send_document(update.effective_chat.id, InputFile(data, filename=name),
+                                    caption=t("📆 Open the file to add it to your phone's calendar."))
+
+
+async def read_aloud(context: Context, chat_id: int, item: plan.PlanItem) -> None:
+    """🔊 the item in Norwegian, as the candidate will hear it said at work."""
+    nb = translator(languages.base_language())
+    lines = describe(nb, item, config(context).timezone)
+    spoken = ". ".join(line.split(" ", 1)[1] if " " in line else line for line in lines)  # no icons in speech
+    clip = await asyncio.to_thread(speech.clip, spoken.replace("\u2068", "").replace("\u2069", ""),
+                                   config(context).db_path.parent / "speech-cache")
+    await send_voice(context, chat_id, clip)
