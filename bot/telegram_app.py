@@ -29,6 +29,7 @@ from bot import db, languages
 from bot.config import Config
 from bot.delivery import OutboxDeliverer
 from bot.handlers import (
+    absence,
     admin,
     candidate,
     common,
@@ -160,6 +161,7 @@ def add_handlers(application: Application) -> None:
     add(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
     add(CallbackQueryHandler(interests.interests_button, pattern=r"^int:"))
     add(CallbackQueryHandler(words.words_button, pattern=r"^voc:"))
+    add(CallbackQueryHandler(absence.absence_button, pattern=r"^abs:"))
     add(CallbackQueryHandler(mentor_words.mentor_words_button, pattern=r"^mw:"))
     add(CallbackQueryHandler(word_lists.word_lists_button, pattern=r"^wl:"))
     add(CallbackQueryHandler(fallback.stale_button))

@@ -12,6 +12,7 @@ from bot.handlers.common import (
     stale_button_reply,
     storage,
 )
+from bot.handlers.absence import ask_what
 from bot.handlers.interests import interests_menu
 from bot.handlers.invite_links import send_invitation
 from bot.handlers.plan import show_plan
@@ -20,10 +21,6 @@ from bot.i18n import N_
 
 #: Features that later issues build; until then each says so plainly.
 COMING = {
-    "absence": N_(
-        "🤒 Soon you can tell your workplace here when you cannot come. "
-        "Until then: call or send an SMS to your workplace and your job specialist before work starts."
-    ),
     "rules": N_("🧭 The rules of Norwegian working life are coming soon."),
 }
 
@@ -45,6 +42,8 @@ async def candidate_button(update: Update, context: Context) -> None:
         )
     elif action == "plan":
         await show_plan(update, context, w)
+    elif action == "absence":
+        await ask_what(update, context, w)
     elif action == "words":
         await words_menu(update, context, w)
     elif action == "interests":

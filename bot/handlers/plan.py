@@ -172,6 +172,10 @@ async def plan_button(update: Update, context: Context) -> None:
         reply = t("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts.")
     if not shares:
         reply += "\n" + t("Your job specialist does not see your answers (see /privacy). Tell them yourself if you want.")
+    if action == "not_coming":  # help with the message to the workplace
+        what = "shift" if item.kind == "shift" else "meeting"
+        offer = InlineKeyboardMarkup([[button(t, f"abs:why:{what}", "✍️", N_("Write the message"))]])
+        await send(update, context, t("✍️ I can help you write a short message in Norwegian."), offer)
     await send_menu(update, context, w, reply)
     if shares:
         await tell_specialist(context, w.user.id, item, action)
