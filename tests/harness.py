@@ -155,6 +155,14 @@ class BotHarness:
         replies = await self.press(candidate, t("Invite my mentor"))
         return next(m for m in replies if m.text and LINK_PREFIX in m.text).text.split(LINK_PREFIX)[1].split()[0]
 
+    async def join_mentor(self, candidate: SimulatedUser, user_id: int = 500, name: str = "Per") -> SimulatedUser:
+        """The candidate invites a mentor, who opens the link and reads Norwegian."""
+        code = await self.mentor_code(candidate)
+        mentor = self.user(user_id, name, "nb")
+        await self.say(mentor, f"/start {code}")
+        await self.press(mentor, "Norsk (bokmål)")
+        return mentor
+
     async def join_via_api(
         self, api, case_id: str, user_id: int, name: str, language_code: str, language_label: str,
         answers: tuple[str, str] = ("yes", "yes"), language_hint: str | None = None,

@@ -14,10 +14,7 @@ async def test_a_sick_candidate_sends_a_correct_notice_to_mentor_and_specialist(
     h = harness
     sara = await h.onboard_specialist()
     amal = await h.join_candidate(sara, "Amal", 300, "Amal", "ar", "العربية")
-    code = await h.mentor_code(amal)
-    per = h.user(500, "Per", "nb")
-    await h.say(per, f"/start {code}")
-    await h.press(per, "Norsk (bokmål)")
+    per = await h.join_mentor(amal)
 
     await h.say(amal, "/menu")
     replies = await h.press(amal, "🤒")

@@ -145,10 +145,7 @@ async def test_a_mentors_word_is_translated_by_machine_and_marked(translating_ha
     harness = translating_harness
     api = await setup(harness)
     cand, amal, t = await join(harness, api, 610, "en", "✅ English", "Amal")
-    code = await harness.mentor_code(amal)
-    per = harness.user(500, "Per", "nb")
-    await harness.say(per, f"/start {code}")
-    await harness.press(per, "Norsk (bokmål)")
+    per = await harness.join_mentor(amal)
     replies = await harness.say(per, "/menu")
     await harness.press(per, "📷")
     replies = await harness.say(per, "husk arbeidstøy")

@@ -122,10 +122,7 @@ async def test_a_mentor_shares_a_photo_with_a_caption_and_their_voice(harness):
     h = harness
     sara = await h.onboard_specialist()
     oksana = await h.join_candidate(sara, "Oksana", 300, "Oksana", "uk", "Українська")
-    code = await h.mentor_code(oksana)
-    per = h.user(500, "Per", "nb")
-    await h.say(per, f"/start {code}")
-    await h.press(per, "Norsk (bokmål)")
+    per = await h.join_mentor(oksana)
     replies = await h.press(per, "📷")
     assert replies[-1].text.startswith(NB("📷 Send a photo of the thing, with the Norwegian word as the caption. Or just write the word."))
 
@@ -177,10 +174,7 @@ async def test_a_mentor_sends_a_word_without_photo_then_a_file_that_is_not_a_pic
     h = harness
     sara = await h.onboard_specialist()
     oksana = await h.join_candidate(sara, "Oksana", 300, "Oksana", "uk", "Українська")
-    code = await h.mentor_code(oksana)
-    per = h.user(500, "Per", "nb")
-    await h.say(per, f"/start {code}")
-    await h.press(per, "Norsk (bokmål)")
+    per = await h.join_mentor(oksana)
     # A photo without caption: the bot asks for the word
     png = io.BytesIO()
     Image.new("RGB", (300, 200), "blue").save(png, "PNG")
