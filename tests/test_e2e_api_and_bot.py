@@ -252,6 +252,13 @@ async def test_my_plan_shows_two_weeks_by_day_reads_an_item_aloud_and_gives_a_ca
     spoken = await harness.press(user, "🔊 Listen", item_message)
     clip = harness.server.files[spoken[-1].file_id].data
     assert spoken[-1].kind == "voice" and speech.is_ogg_opus(clip)
+    from bot import plan
+    from bot.handlers.plan import spoken as spoken_text
+
+    [item] = await harness.storage.run(plan.for_candidate, created["id"])
+    text = spoken_text(item, oslo)
+    assert text.startswith("Vakt. Kassa. ") and "Rema 1000 Storgata" in text and "🕘" not in text
+    assert clip == speech.clip(text, harness.config.db_path.parent / "speech-cache").read_bytes()
 
     # 📆 gives the whole plan as a calendar file
     got = await harness.press(user, "📆 Add to my phone's calendar", overview)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,7 @@ WHAT = {
     "task": N_("Task"),
 }
 ICON = {"meeting": "📅", "shift": "🕘", "task": "📝"}
+LEADING_ICONS = re.compile(r"^[^\w\u2068]+")  # an emoji and its space, before the words
 HEADING = {
     "plan_item_created": N_("New in your plan:"),
     "plan_item_updated": N_("Changed in your plan:"),
@@ -252,9 +254,13 @@ async def send_calendar(update: Update, context: Context, w, items: list[plan.Pl
 
 async def read_aloud(context: Context, chat_id: int, item: plan.PlanItem) -> None:
     """🔊 the item in Norwegian, as the candidate will hear it said at work."""
-    nb = translator(languages.base_language())
-    lines = describe(nb, item, config(context).timezone)
-    spoken = ". ".join(line.split(" ", 1)[1] if " " in line else line for line in lines)  # no icons in speech
-    clip = await asyncio.to_thread(speech.clip, spoken.replace("\u2068", "").replace("\u2069", ""),
+    clip = await asyncio.to_thread(speech.clip, spoken(item, config(context).timezone),
                                    config(context).db_path.parent / "speech-cache")
     await send_voice(context, chat_id, clip)
+
+
+def spoken(item: plan.PlanItem, tz: ZoneInfo) -> str:
+    """The item's lines in Norwegian as one text to speak: without the icons in front and
+    the direction marks around names."""
+    lines = describe(translator(languages.base_language()), item, tz)
+    return ". ".join(LEADING_ICONS.sub("", line).replace("\u2068", "").replace("\u2069", "") for line in lines)
