@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -196,7 +197,22 @@ async def stop_in_loop(application: Application) -> None:
     await _post_shutdown(application)
 
 
+def load_content() -> None:
+    """Read the content files and tables the handlers use (cached for the process), so
+    the first candidate after a start does not wait on file reads in the event loop."""
+    from bot import absence, agenda
+    from bot.interests.cards import deck
+    from bot.vocabulary.decks import word_by_id
+
+    deck()
+    word_by_id()  # and the nine word decks behind it
+    absence.sentences()
+    absence.all_rules()
+    agenda.norway_holidays(date.today(), date.today())  # the holidays package loads its country lazily
+
+
 async def _post_init(application: Application) -> None:
+    await asyncio.to_thread(load_content)
     application.bot_data["deliverer"].start()
     storage: Storage = application.bot_data["storage"]
     if application.bot_data["config"].remember_bot_username:

@@ -36,3 +36,12 @@ async def test_same_chat_is_serial_other_chats_are_parallel():
         assert [n for c, n in log if c == chat] == [1, 2, 3, 4, 5]  # in order
     assert sorted(done) == sorted(n for _, n in jobs)
     assert processor._locks == {}                       # nothing left behind
+
+
+async def test_content_is_read_at_start_not_by_the_first_candidate(harness):
+    from bot import absence
+    from bot.interests.cards import deck
+    from bot.vocabulary.decks import word_by_id
+
+    for cached in (deck, word_by_id, absence.sentences, absence.all_rules):
+        assert cached.cache_info().currsize == 1, cached.__name__
