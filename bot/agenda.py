@@ -7,6 +7,7 @@ holidays marked (the `holidays` package), and the plan as an iCalendar file (the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,10 +51,12 @@ class Day:
     entries: list[Entry] = field(default_factory=list)
 
 
+@lru_cache(maxsize=256)
 def norway_holidays(start: date, end: date) -> dict[date, list[str]]:
     """Norway's public holidays from `start` to `end` (both included), by their English name
     (a key of HOLIDAY_NAMES; the catalogs give the Norwegian and every other language). A
-    day can have two (17 May can be Whit Monday too); plain Sundays are not listed."""
+    day can have two (17 May can be Whit Monday too); plain Sundays are not listed. Cached:
+    every reminder asks about its day; do not change what it returns."""
     found = holidays.country_holidays("NO", years=range(start.year, end.year + 1), language="en_US")
     return {d: found.get_list(d) for d in sorted(found) if start <= d <= end}
 
@@ -82,6 +85,16 @@ def occurrences(item: PlanItem, start: date, end: date, tz: ZoneInfo) -> list[En
             found.append(Entry(item, moment, moment + minutes))
         day += step
     return found
+
+
+def next_occurrence(item: PlanItem, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The first start of `item` not yet over at `now` (a weekly shift's coming week)."""
+    today = now.astimezone(tz).date()
+    step = 7 * (item.repeat_weeks or 1)
+    for entry in occurrences(item, today, today + timedelta(days=step), tz):
+        if (entry.ends or entry.starts) >= now:
+            return entry.starts
+    return None
 
 
 def two_weeks(items: list[PlanItem], now: datetime, tz: ZoneInfo, days: int = DAYS) -> list[Day]:

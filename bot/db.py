@@ -413,6 +413,60 @@ def _migration_5_vocabulary(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_6_reminders(db: sqlite_utils.Database) -> None:
+    """Reminders planned ahead as rows and sent by one scheduler; the candidate's reminder
+    settings and travel times; answers to one week of a repeating shift."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE plan_items ADD COLUMN planned_through TEXT;  -- UTC: reminders exist for occurrences before this; NULL = plan again
+        CREATE INDEX plan_items_to_plan ON plan_items (status, planned_through);
+        CREATE TABLE reminder_settings (       -- a row only once the candidate changes the defaults
+            candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+            evening_time TEXT,                 -- HH:MM local, the evening before; NULL = none
+            lead_minutes INTEGER,              -- before the start; NULL = none
+            checkin INTEGER NOT NULL DEFAULT 0, -- ask "are you coming tomorrow?" before a shift
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE travel_times (            -- how long the candidate needs to get to a place
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            place TEXT NOT NULL,               -- the place as written on the plan item, folded
+            minutes INTEGER NOT NULL,
+            PRIMARY KEY (candidate_id, place)
+        );
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            plan_item_id INTEGER REFERENCES plan_items(id) ON DELETE CASCADE,  -- NULL: the candidate's own
+            kind TEXT NOT NULL CHECK (kind IN ('evening', 'checkin', 'lead', 'leave', 'deadline', 'own')),
+            occurrence TEXT,                   -- UTC start (or deadline) of the occurrence it is about
+            due_at TEXT NOT NULL,              -- UTC
+            useful_until TEXT NOT NULL,        -- UTC: after this it is skipped, not sent
+            minutes INTEGER,                   -- lead time or travel time it was planned with
+            text TEXT,                         -- own reminders: the candidate's words
+            status TEXT NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'sending', 'sent', 'skipped')),
+            retry_at TEXT,                     -- UTC: not before this (after 429, 5xx, timeouts)
+            claimed_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            sent_at TEXT,
+            message_id INTEGER,
+            outcome TEXT,                      -- why skipped, or the last error
+            UNIQUE (plan_item_id, kind, occurrence)
+        );
+        CREATE INDEX reminders_due ON reminders (status, due_at);
+        CREATE INDEX reminders_by_candidate ON reminders (candidate_id);
+        CREATE TABLE plan_answers (            -- ✅/❌ for one week of a repeating shift
+            plan_item_id INTEGER NOT NULL REFERENCES plan_items(id) ON DELETE CASCADE,
+            occurrence TEXT NOT NULL,          -- UTC start of that week's shift
+            answer TEXT NOT NULL CHECK (answer IN ('coming', 'not_coming')),
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (plan_item_id, occurrence)
+        );
+        """,
+    )
+
+
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_foundation,
@@ -420,6 +474,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_3_translations,
     _migration_4_interest_cards,
     _migration_5_vocabulary,
+    _migration_6_reminders,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

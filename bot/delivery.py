@@ -1,24 +1,30 @@
-"""Delivers the outbox to candidates through Telegram, in their language.
+"""The scheduler: sends the outbox and the reminders to candidates through Telegram, in
+their language.
 
-One task claims due rows, sends each, and marks it sent. Telegram's answers decide
-what happens next: 429 waits `retry_after`; timeouts and 5xx back off and try again;
-403 (the candidate blocked the bot) marks them unreachable and tells their specialist;
-their rows wait, and go out when the candidate writes to the bot again. It wakes when told (the API just wrote a row) and polls
-every few seconds for rows written by other processes.
+One task, in the one process that holds the scheduler lease (bot.lease), plans
+reminders ahead (bot.reminders.top_up), claims due rows, sends each, and marks it sent.
+Telegram's answers decide what happens next: 429 waits `retry_after` (python-telegram-bot's
+rate limiter retries first); timeouts and 5xx back off and try again; 403 (the candidate
+blocked the bot) marks them unreachable and tells their specialist, and their rows wait
+until the candidate writes to the bot again (reminders only while still useful). It wakes
+when told (the API just wrote a row) and polls every few seconds for rows written by
+other processes.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import warnings
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from bot import languages, outbox, people, plan, translation, wordlists, workplace_rules
+from bot import languages, lease, outbox, people, plan, reminders, translation, wordlists, workplace_rules
 from bot.background import BackgroundLoop
-from bot.db import utcnow
+from bot.db import iso, utcnow
 from bot.i18n import N_, translator
 from bot.vocabulary import practice
 
@@ -26,8 +32,8 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 3.0
 
 
-class OutboxDeliverer(BackgroundLoop):
-    name = "jobbvenn-outbox"
+class Scheduler(BackgroundLoop):
+    name = "jobbvenn-scheduler"
     poll_seconds = POLL_SECONDS
 
     def __init__(self, application: Application):
@@ -35,10 +41,66 @@ class OutboxDeliverer(BackgroundLoop):
         self.application = application
         self.storage = application.bot_data["storage"]
         self.timezone = application.bot_data["config"].timezone
+        self.token = secrets.token_hex(8)  # this process, as holder of the scheduler lease
+        self.clock = utcnow  # the tests move it to the evening before a meeting
 
     async def round(self) -> bool:
-        await self.storage.run(practice.fire_reminders, utcnow(), self.timezone)  # they become outbox rows
-        return await self.deliver_due()
+        now = self.clock()
+        if not await self.storage.run(lease.hold, self.token, now):
+            return False  # another running process sends
+        await self.storage.run(reminders.top_up, now, self.timezone)
+        await self.storage.run(practice.fire_reminders, now, self.timezone)  # they become outbox rows
+        sent_reminders = await self.deliver_reminders()
+        return await self.deliver_due() or sent_reminders
+
+    async def stop(self) -> None:
+        await super().stop()
+        try:
+            await self.storage.run(lease.give_up, self.token)
+        except RuntimeError:  # the storage is closed already
+            pass
+
+    # -- reminders -------------------------------------------------------------------
+
+    async def deliver_reminders(self) -> bool:
+        due = await self.storage.run(reminders.claim_due, self.clock())
+        for reminder in due:
+            await self._send_reminder(reminder)
+        return bool(due)
+
+    async def _send_reminder(self, r: reminders.Reminder) -> None:
+        facts = await self.storage.run(_reminder_facts, r, self.timezone)
+        user, item, answer, why_not = facts
+        if why_not is not None:
+            await self.storage.run(reminders.skip, r.id, why_not)
+            return
+        from bot.handlers.reminders import reminder_message
+
+        t = translator(user.language)
+        translated = {}
+        if item is not None:
+            texts = [x for x in (item.title, item.bring) if x]
+            row = outbox.OutboxRow(0, r.candidate_id, "reminder", r.id, {}, r.attempts)
+            translated = dict(zip(texts, await self._localise(row, t.code, texts, ask=False), strict=True))
+        text, markup = reminder_message(t, r, item, self.timezone, self.clock(), translated, answer)
+        try:
+            message = await self.application.bot.send_message(user.id, text + _machine_note(t, translated.values()), reply_markup=markup)
+        except RetryAfter as err:
+            await self.storage.run(reminders.retry_later, r.id, "429", _retry_after(err), self.clock())
+        except Forbidden:
+            await self.storage.run(people.set_reachable, user.id, False)
+            await self.storage.run(reminders.retry_later, r.id, "blocked by the candidate", timedelta(0), self.clock())
+            await self._tell_specialist_unreachable(r.candidate_id)
+        except BadRequest as err:
+            log.warning("reminder %s refused by Telegram: %s", r.id, err)
+            await self.storage.run(reminders.skip, r.id, f"refused: {err}")
+        except (TimedOut, NetworkError) as err:
+            delay = timedelta(seconds=min(300, 2 ** (r.attempts - 1)))
+            await self.storage.run(reminders.retry_later, r.id, f"network: {err}", delay, self.clock())
+        else:
+            await self.storage.run(reminders.mark_sent, r.id, message.message_id, self.clock())
+
+    # -- the outbox ------------------------------------------------------------------
 
     async def deliver_due(self) -> bool:
         rows = await self.storage.run(outbox.claim_due)
@@ -56,7 +118,7 @@ class OutboxDeliverer(BackgroundLoop):
         try:
             await self._send(user.id, t, row, thing)
         except RetryAfter as err:
-            await self.storage.run(outbox.retry_later, row.id, "429", timedelta(seconds=float(err.retry_after)))
+            await self.storage.run(outbox.retry_later, row.id, "429", _retry_after(err))
         except Forbidden:  # blocked: the row waits (unreachable candidates are not claimed) until they come back
             await self.storage.run(people.set_reachable, user.id, False)
             await self.storage.run(outbox.retry_later, row.id, "blocked by the candidate", timedelta(0))
@@ -180,6 +242,15 @@ class OutboxDeliverer(BackgroundLoop):
             log.warning("could not tell specialist %s: %s", specialist.id, err)
 
 
+def _retry_after(err: RetryAfter) -> timedelta:
+    """How long Telegram asked us to wait (python-telegram-bot 22 is moving it from seconds
+    to a timedelta, and warns when the old form is read)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wait = err.retry_after
+    return wait if isinstance(wait, timedelta) else timedelta(seconds=float(wait))
+
+
 def _practise(t) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("▶️ " + t(N_("Practise")), callback_data="voc:go")]])
 
@@ -198,6 +269,19 @@ def _pair(t, original: str, shown) -> list[str]:
 
 def _machine_note(t, shown) -> str:
     return "\n\n" + t("🤖 = translated by a machine. It can be wrong.") if any(s is not None and s.machine for s in shown) else ""
+
+
+def _reminder_facts(db, r: reminders.Reminder, tz):
+    """(the candidate, the item, their answer for that day, why not to send or None)."""
+    cand = people.get_candidate(db, r.candidate_id)
+    user = people.get_user(db, cand.user_id) if cand and cand.user_id else None
+    if user is None:
+        return None, None, None, "the candidate left"
+    item, why_not = reminders.still_wanted(db, r, tz)
+    answer = None
+    if item is not None and why_not is None:
+        answer = plan.occurrence_answer(db, item.id, iso(r.occurrence)) if item.repeat_weeks else item.answer
+    return user, item, answer, why_not
 
 
 def _facts(db, row: outbox.OutboxRow):

@@ -6,7 +6,9 @@ updates for `getUpdates` (long polling with real offset semantics) and records
 everything the bot sends. It answers like Telegram does where it matters to a
 bot: 400 for a message that is too long, a button whose data is over 64 bytes or
 an edit that changes nothing; 403 for a user who blocked the bot; 404 for an
-unknown method.
+unknown method. Like Telegram it can limit how many messages the bot sends a second
+(`rate_limit`, answered with 429 and `retry_after` beyond it), and the tests can make
+it fail on purpose (`fail_next`: 5xx, 429; `stall_next`: no answer for a while).
 
 It runs on loopback only and needs no token from Telegram and no network.
 """
@@ -18,6 +20,7 @@ import contextlib
 import io
 import itertools
 import json
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -42,6 +45,40 @@ _TEXT_PARAMS = {
     "file_name", "title", "address", "emoji", "description", "short_description", "name",
 }
 _MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "animation", "sticker")
+
+
+@dataclass
+class Fault:
+    """What the server does instead of answering the next `times` calls to a method whose
+    name starts with `method`: an error `code` (with `retry_after` for 429), or, with
+    `stall`, no answer for that many seconds (then 504)."""
+
+    method: str
+    code: int
+    times: int
+    retry_after: int | None = None
+    stall: float = 0.0
+
+
+class RateLimit:
+    """A token bucket: `per_second` messages a second, and a burst of as many."""
+
+    def __init__(self, per_second: float):
+        self.per_second = per_second
+        self.tokens = per_second
+        self.checked = time.monotonic()
+        self.refused = 0
+
+    def take(self) -> float:
+        """0 if a message may go now; otherwise the seconds until it may."""
+        now = time.monotonic()
+        self.tokens = min(self.per_second, self.tokens + (now - self.checked) * self.per_second)
+        self.checked = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        self.refused += 1
+        return (1 - self.tokens) / self.per_second
 
 
 class ApiError(Exception):
@@ -239,6 +276,8 @@ class LocalBotApi:
         self.callback_answers: dict[str, dict] = {}
         self.listeners: list[Callable[[str, ChatMessage], None]] = []
         self.last_offset = 0
+        self.faults: list[Fault] = []
+        self.rate_limit: RateLimit | None = None
         self._server: _QuietServer | None = None
         self._serve_task: asyncio.Task | None = None
         self.port: int | None = None
@@ -285,6 +324,32 @@ class LocalBotApi:
         if user_id not in self.users:
             self.users[user_id] = SimulatedUser(self, user_id, first_name, language_code)
         return self.users[user_id]
+
+    def fail_next(self, method: str, code: int, times: int = 1, retry_after: int | None = None) -> None:
+        """The next `times` calls to methods starting with `method` get error `code`."""
+        self.faults.append(Fault(method.lower(), code, times, retry_after))
+
+    def stall_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls get no answer for `seconds` (the bot's request times out), and nothing is sent."""
+        self.faults.append(Fault(method.lower(), 504, times, stall=seconds))
+
+    def limit_rate(self, per_second: float | None) -> None:
+        """Refuse messages beyond `per_second` with 429, as Telegram does (about 30 a second)."""
+        self.rate_limit = RateLimit(per_second) if per_second else None
+
+    async def _inject(self, method: str) -> None:
+        for fault in self.faults:
+            if fault.times > 0 and method.lower().startswith(fault.method):
+                fault.times -= 1
+                if fault.stall:
+                    await asyncio.sleep(fault.stall)
+                    raise ApiError(fault.code, "Gateway Timeout")
+                raise ApiError(fault.code, f"Injected error {fault.code}", fault.retry_after)
+        if self.rate_limit is not None and method.lower().startswith("send"):
+            wait = self.rate_limit.take()
+            if wait:
+                retry = max(1, math.ceil(wait))
+                raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
 
     def push_update(self, content: dict) -> int:
         update_id = next(self._update_ids)
@@ -335,6 +400,7 @@ class LocalBotApi:
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status_code=404)
         params = await self._params(request)
         try:
+            await self._inject(method)
             result = await handler(params)
         except ApiError as err:
             self.calls.append(BotCall(method, params, False, time.monotonic()))

@@ -48,9 +48,10 @@ class PlanItem:
     created_by: str
     created_at: str
     updated_at: str
+    planned_through: str | None = None  # the reminder planner's bookmark, not part of the item
 
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "planned_through"}
 
 
 def _item(row: dict | None) -> PlanItem | None:
@@ -80,8 +81,10 @@ def upcoming(db: sqlite_utils.Database, candidate_id: int, now: datetime | None 
 
 
 def create(
-    db: sqlite_utils.Database, candidate_id: int, kind: str, values: dict[str, Any], created_by: str, now: datetime | None = None
+    db: sqlite_utils.Database, candidate_id: int, kind: str, values: dict[str, Any], created_by: str, now: datetime | None = None,
+    announce: bool = True,
 ) -> PlanItem:
+    """A new item; the candidate is told through the outbox (`announce`), unless they added it themselves."""
     if kind not in KINDS:
         raise ValueError(f"unknown plan item kind {kind!r}")
     now_text = iso(now or utcnow())
@@ -92,7 +95,8 @@ def create(
             f"INSERT INTO plan_items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [candidate_id, kind, created_by, now_text, now_text, *values.values()],
         )
-        outbox.enqueue(db, candidate_id, "plan_item_created", cursor.lastrowid)
+        if announce:
+            outbox.enqueue(db, candidate_id, "plan_item_created", cursor.lastrowid)
     return get(db, cursor.lastrowid)
 
 
@@ -105,7 +109,7 @@ def update(db: sqlite_utils.Database, item_id: int, values: dict[str, Any], now:
     with transaction(db):
         assignments = ", ".join(f"{k} = ?" for k in values)
         db.execute(
-            f"UPDATE plan_items SET {assignments}, answer = NULL, answered_at = NULL, updated_at = ? WHERE id = ?",
+            f"UPDATE plan_items SET {assignments}, answer = NULL, answered_at = NULL, planned_through = NULL, updated_at = ? WHERE id = ?",
             [*values.values(), iso(now or utcnow()), item_id],
         )
         outbox.enqueue(db, item.candidate_id, "plan_item_updated", item_id)
@@ -117,15 +121,19 @@ def cancel(db: sqlite_utils.Database, item_id: int, now: datetime | None = None)
     if item is None or item.status == "cancelled":
         return item
     with transaction(db):
-        db.execute("UPDATE plan_items SET status = 'cancelled', updated_at = ? WHERE id = ?", [iso(now or utcnow()), item_id])
+        db.execute("UPDATE plan_items SET status = 'cancelled', planned_through = NULL, updated_at = ? WHERE id = ?",
+                   [iso(now or utcnow()), item_id])
         outbox.enqueue(db, item.candidate_id, "plan_item_cancelled", item_id)
     return get(db, item_id)
 
 
 def answer(
-    db: sqlite_utils.Database, candidate_user_id: int, item_id: int, value: str, now: datetime | None = None
+    db: sqlite_utils.Database, candidate_user_id: int, item_id: int, value: str, now: datetime | None = None,
+    occurrence: str | None = None,
 ) -> PlanItem | None:
-    """The candidate's own answer to their own active item; None if the item is not theirs or not active."""
+    """The candidate's own answer to their own active item; None if the item is not theirs or
+    not active. For a repeating shift the answer is for one week: `occurrence`, the UTC start
+    of that week's shift (agenda.next_occurrence). The item's reminders are planned again."""
     if value not in ANSWERS:
         raise ValueError(f"unknown answer {value!r}")
     row = db.execute(
@@ -138,13 +146,31 @@ def answer(
     item = get(db, item_id)
     if (value == "done") != (item.kind == "task"):
         return None
+    if item.repeat_weeks and occurrence is None:
+        raise ValueError("an answer to a repeating item names its week")
+    now = now or utcnow()
+    starts_at = item.starts_at
     with transaction(db):
-        db.execute("UPDATE plan_items SET answer = ?, answered_at = ? WHERE id = ?", [value, iso(now or utcnow()), item_id])
+        if item.repeat_weeks:
+            starts_at = occurrence
+            db.execute(
+                "INSERT INTO plan_answers (plan_item_id, occurrence, answer, answered_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(plan_item_id, occurrence) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
+                [item_id, starts_at, value, iso(now)],
+            )
+        else:
+            db.execute("UPDATE plan_items SET answer = ?, answered_at = ? WHERE id = ?", [value, iso(now), item_id])
+        db.execute("UPDATE plan_items SET planned_through = NULL WHERE id = ?", [item_id])
         if value == "done":
             events.record(db, item.candidate_id, "task_done", {"plan_item_id": item_id, "title": item.title}, now)
         else:
             events.record(
                 db, item.candidate_id, "plan_item_answered",
-                {"plan_item_id": item_id, "kind": item.kind, "answer": value, "starts_at": item.starts_at}, now,
+                {"plan_item_id": item_id, "kind": item.kind, "answer": value, "starts_at": starts_at}, now,
             )
     return get(db, item_id)
+
+
+def occurrence_answer(db: sqlite_utils.Database, item_id: int, occurrence: str) -> str | None:
+    row = db.execute("SELECT answer FROM plan_answers WHERE plan_item_id = ? AND occurrence = ?", [item_id, occurrence]).fetchone()
+    return row[0] if row else None

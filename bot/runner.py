@@ -29,7 +29,7 @@ class ApiServer(uvicorn.Server):
 
 
 def api_for(application: Application):
-    """The API app wired to this bot: its storage, its @username, its outbox deliverer.
+    """The API app wired to this bot: its storage, its @username, its scheduler (which sends the outbox).
     (FastAPI is imported here, not at start-up: the bot polls before the API is built.)"""
     from bot.api.app import create_api
 

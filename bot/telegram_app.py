@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot import db, languages
 from bot.config import Config
-from bot.delivery import OutboxDeliverer
+from bot.delivery import Scheduler
 from bot.handlers import (
     absence,
     admin,
@@ -40,7 +40,9 @@ from bot.handlers import (
     mentor_words,
     onboarding,
     plan,
+    plan_builder,
     privacy,
+    reminders,
     specialist,
     word_lists,
     words,
@@ -104,17 +106,19 @@ def build_application(
     config: Config,
     storage: Storage | None = None,
     on_update_done: Callable[[object], Any] | None = None,
+    rate_limit: bool = True,
 ) -> Application:
-    """The bot, ready for `run_polling()` or for manual start in tests and the local chat."""
+    """The bot, ready for `run_polling()` or for manual start in tests and the local chat.
+    `rate_limit=False` drops python-telegram-bot's limiter (Telegram's 30 messages a second):
+    only the benchmarks do that, to measure Jobbvenn's own cost."""
     if config.token is None:
         raise ValueError("a bot token is needed to build the application")
     storage = storage or Storage(config.db_path)
+    builder = ApplicationBuilder().token(config.token).base_url(config.base_url).base_file_url(config.base_file_url)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = (
-        ApplicationBuilder()
-        .token(config.token)
-        .base_url(config.base_url)
-        .base_file_url(config.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        builder
         .concurrent_updates(PerChatUpdateProcessor(on_done=on_update_done))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -122,7 +126,7 @@ def build_application(
     )
     application.bot_data["storage"] = storage
     application.bot_data["config"] = config
-    application.bot_data["deliverer"] = OutboxDeliverer(application)
+    application.bot_data["deliverer"] = Scheduler(application)
     application.bot_data["translation"] = MachineTranslation(storage, config.translation_dir or config.db_path.parent / "argos-packages")
     add_handlers(application)
     return application
@@ -163,6 +167,8 @@ def add_handlers(application: Application) -> None:
     add(CallbackQueryHandler(interests.interests_button, pattern=r"^int:"))
     add(CallbackQueryHandler(words.words_button, pattern=r"^voc:"))
     add(CallbackQueryHandler(absence.absence_button, pattern=r"^abs:"))
+    add(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))
+    add(CallbackQueryHandler(plan_builder.plan_builder_button, pattern=r"^pb:"))
     add(CallbackQueryHandler(mentor_words.mentor_words_button, pattern=r"^mw:"))
     add(CallbackQueryHandler(word_lists.word_lists_button, pattern=r"^wl:"))
     add(CallbackQueryHandler(fallback.stale_button))

@@ -12,18 +12,21 @@ import asyncio
 import re
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import Update
 
 from bot import invitations, people
 from bot.config import Config
+from bot.db import utcnow
 from bot.local_bot_api import LOCAL_TOKEN, ChatMessage, LocalBotApi
 from bot.runner import start_api, stop_api
 from bot.storage import Storage
 from bot.telegram_app import build_application, run_in_loop, stop_in_loop
 
 LINK_RE = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
+LATER_RE = re.compile(r"([0-9]{1,4})\s*([mhd])")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ HELP = """Type a message and press Enter, or a number to tap that button.
   :open                    open the last invitation link the bot showed
   :photo FILE [caption]    send a picture (a mentor shares a workplace word: caption = the word)
   :voice FILE              send a voice message (an .ogg file)
+  :later 18h | 90m | 2d    move the reminders' clock forward, to see the reminders that would come by then
   /start CODE              open any invitation code (for example one the sync API made)
   :who                     who you are now
   :help                    this text
@@ -65,6 +69,8 @@ class TerminalChat:
         self.last_link: str | None = None
         self._done: dict[int, asyncio.Event] = {}
         self._printed: dict[int, str | None] = {}
+        self.scheduler = None  # set by run_chat: `:later` moves its clock
+        self.later = timedelta(0)
         server.listeners.append(self.on_bot_event)
 
     def print(self, text: str = "") -> None:
@@ -187,11 +193,28 @@ class TerminalChat:
             self.print(f"{self.current.name} sends {path.name}" + (f" with the caption {caption!r}" if caption else ""))
             update_id = self.user().send_photo(data, caption or None) if command == ":photo" else self.user().send_voice(data)
             await self.send_and_wait(update_id)
+        elif line.startswith(":later"):
+            await self.move_clock(line[len(":later"):].strip())
         elif line.startswith(":"):
             self.print(f"Unknown chat command {line.split()[0]!r}. :help lists them.")
         else:
             await self.send_and_wait(self.user().send_text(line))
         return True
+
+
+    async def move_clock(self, amount: str) -> None:
+        """Only the scheduler's clock moves: what the bot says in chats keeps the real time."""
+        found = LATER_RE.fullmatch(amount)
+        if found is None or self.scheduler is None:
+            self.print("Write how much later, like :later 90m, :later 18h or :later 2d.")
+            return
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[found[2]]
+        self.later += timedelta(**{unit: int(found[1])})
+        self.scheduler.clock = lambda: utcnow() + self.later
+        moment = self.scheduler.clock().astimezone(self.scheduler.timezone)
+        self.print(f"(The reminders' clock is now {moment:%a %d %b %H:%M}.)")
+        self.scheduler.wake()
+        await asyncio.sleep(1.5)  # let what is due go out before the next prompt
 
 
 def _suffix(data: bytes) -> str:
@@ -228,6 +251,7 @@ async def run_chat(config: Config, files_dir: str | Path = "jobbvenn-chat-files"
     for persona in PERSONAS.values():  # they have chats with the bot from the start, as on Telegram
         server.user(persona.user_id, persona.name, persona.language_code)
     application = build_application(chat_config, storage, on_update_done=chat.update_done)
+    chat.scheduler = application.bot_data["deliverer"]
     await run_in_loop(application, poll_timeout=5)
     chat.print(f"Jobbvenn, local chat: the real bot on a built-in Bot API server (data in {config.db_path}).")
     api = None

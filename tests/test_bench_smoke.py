@@ -41,3 +41,13 @@ def test_vocabulary_benchmark_runs_and_each_file_is_uploaded_once():
     assert speed["answers"] > 0 and speed["ratio_vs_baseline"] > 0
     assert uploads["uploads"] == uploads["distinct_files"] > 0  # no file went up twice
     assert "each file once" in vocabulary.table(results)
+
+
+def test_reminder_fan_out_benchmark_runs_and_counts_lost_and_duplicate_messages():
+    from bench import reminders
+
+    results = reminders.run(n=60, unthrottled=40, baseline=40)
+    limited = results["limited"]
+    assert limited["delivered"] == 60 and limited["lost"] == 0 and limited["duplicates"] == 0
+    assert results["fraction_of_limit"] > 0 and results["unthrottled_vs_bare"] > 0
+    assert "of the limit" in reminders.table(results)

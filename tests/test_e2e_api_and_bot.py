@@ -55,7 +55,7 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
     assert translator("so").when(__import__("datetime").datetime.fromisoformat(item["starts_at"]), harness.config.timezone) in delivered.text
     assert "Kiwi Storo" in delivered.text and "timelisten" in delivered.text
     assert delivered.button_texts() == ["✅ " + tr("I'm coming"), "❌ " + tr("I can't come"), "📍 " + tr("Where?"),
-                                        "🔊 " + tr("Listen"), "📆 " + tr("Calendar")]
+                                        "🔊 " + tr("Listen"), "📆 " + tr("Calendar"), "🚌 " + tr("Travel time")]
 
     replies = await harness.press(hodan, "📍 " + tr("Where?"), delivered)
     assert replies[-1].kind == "location"
@@ -63,7 +63,8 @@ async def test_candidate_from_api_joins_declines_meeting_and_withdraws(harness, 
     assert replies[-1].text.startswith(tr("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts."))
     # The chosen answer shows on its button; the other stays, so she can change her mind.
     assert harness.server.messages[(hodan.id, delivered.message_id)].button_texts() == [
-        "✅ " + tr("I'm coming"), tr("❌ not coming"), "📍 " + tr("Where?"), "🔊 " + tr("Listen"), "📆 " + tr("Calendar")]
+        "✅ " + tr("I'm coming"), tr("❌ not coming"), "📍 " + tr("Where?"), "🔊 " + tr("Listen"), "📆 " + tr("Calendar"),
+        "🚌 " + tr("Travel time")]
     answered = harness.server.messages[(hodan.id, delivered.message_id)]
     replies = await harness.press(hodan, tr("❌ not coming"), answered)  # the same again: nothing new
     assert replies == []
@@ -204,7 +205,8 @@ async def test_my_plan_lists_what_comes_and_answers_work_from_there(harness, api
     created, user = await harness.join_via_api(api, "G", 407, "Gul", "en", "✅ English", ("yes", "no"))
     replies = await harness.say(user, "/menu")
     replies = await harness.press(user, "📅 My plan")
-    assert replies[-1].text.startswith("📅 Nothing in your plan yet.")
+    assert replies[-2].text.startswith("📅 Nothing in your plan yet.")
+    assert replies[-2].button_texts() == ["🕘 Add a shift", "⏰ Reminders"] and replies[-1].text == "🏠 Menu. Tap a button."
     meeting = (await api.post(f"/v1/candidates/{created['id']}/plan-items", json={
         "kind": "meeting", "meeting_kind": "job_interview", "starts_at": "2099-01-05T10:00:00+01:00", "place": "Rema 1000"})).json()
     await api.post(f"/v1/candidates/{created['id']}/plan-items", json={"kind": "task", "title": "Skriv om drømmejobben"})
@@ -215,10 +217,10 @@ async def test_my_plan_lists_what_comes_and_answers_work_from_there(harness, api
     replies = await harness.press(user, "📅 My plan", menu)
     texts = [m.text for m in replies]
     assert texts[0].startswith("📅 Your next two weeks:")  # the overview by day (nothing in these two weeks here)
-    assert replies[0].button_texts() == ["📆 Add to my phone's calendar"]
+    assert replies[0].button_texts() == ["📆 Add to my phone's calendar", "🕘 Add a shift", "⏰ Reminders"]
     assert "Job interview" in texts[1] and "Rema 1000" in texts[1]  # soonest first: the task has no time, so last
     assert "Skriv om drømmejobben" in texts[2] and len(texts) == 4  # the past meeting is not listed; then the menu
-    assert replies[1].button_texts() == ["✅ I'm coming", "❌ I can't come", "🔊 Listen", "📆 Calendar"]
+    assert replies[1].button_texts() == ["✅ I'm coming", "❌ I can't come", "🔊 Listen", "📆 Calendar", "🚌 Travel time"]
     assert replies[2].button_texts() == ["✔️ Done", "🔊 Listen"]  # no time: nothing for a calendar
     await harness.press(user, "❌ I can't come", replies[1])
     assert (await harness.storage.run(__import__("bot.plan").plan.get, meeting["id"])).answer == "not_coming"

@@ -34,6 +34,7 @@ MENUS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "mentor": (
         ("mentor:share_word", "📷", N_("Share a word")),
         ("mentor:my_words", "📋", N_("My words")),
+        ("mentor:shift", "🕘", N_("Add a shift")),
         ("mentor:mentees", "👥", N_("My candidates")),
         ("menu:help", "❓", N_("Help")),
     ),

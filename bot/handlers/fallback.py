@@ -24,6 +24,16 @@ async def free_text(update: Update, context: Context) -> None:
         await written(update, context, w, update.effective_message.text)
         return
     pending = w.user.pending_input if w.user is not None else None
+    if pending == "plan_draft":
+        from bot.handlers.plan_builder import text_written
+
+        await text_written(update, context, w, update.effective_message.text)
+        return
+    if pending == "own_reminder" and w.user.role == "candidate":
+        from bot.handlers.reminders import own_text_written
+
+        await own_text_written(update, context, w, update.effective_message.text)
+        return
     if pending == "vocab_typing" and w.user.role == "candidate":
         from bot.handlers.words import typed
 

@@ -48,7 +48,7 @@ async def remember_file(bot, store, digest: str, message: Message | bool) -> Non
 async def send_once(bot, store, source: Path | bytes, send) -> Message:
     """`send(file)` with the file_id if Telegram has the file already, else with the bytes
     (and the new file_id remembered); a file_id Telegram no longer knows is forgotten.
-    Takes the bot and the storage, so the outbox deliverer can use it too."""
+    Takes the bot and the storage, so the scheduler (bot.delivery) can use it too."""
     data, digest = await picture(source)
     known = await store.run(telegram_files.file_id, bot.id, digest)
     if known:

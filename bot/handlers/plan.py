@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import BadRequest, TelegramError
 
 from bot import agenda, consent, languages, people, plan, speech
-from bot.db import utcnow
+from bot.db import iso, utcnow
 from bot.handlers.common import (
     Context,
     button,
@@ -24,6 +24,7 @@ from bot.handlers.common import (
     storage,
     who,
 )
+from bot.handlers.absence import ask_why
 from bot.handlers.pictures import send_voice
 from bot.i18n import N_, Translator, translator
 
@@ -55,10 +56,13 @@ def what(t: Translator, item: plan.PlanItem) -> str:
     return t(WHAT[key])
 
 
-def describe(t: Translator, item: plan.PlanItem, tz: ZoneInfo, translated: dict | None = None) -> list[str]:
+def describe(
+    t: Translator, item: plan.PlanItem, tz: ZoneInfo, translated: dict | None = None, at: datetime | None = None
+) -> list[str]:
     """The item as short lines with an icon each, in the candidate's language.
     Text the specialist wrote is shown as written, with its translation under the title
-    and what to bring when there is one (🤖 when a machine made it)."""
+    and what to bring when there is one (🤖 when a machine made it). `at` is one week's
+    start of a repeating shift (a reminder is about that week)."""
     translated = translated or {}
 
     def with_translation(text: str) -> str:
@@ -69,7 +73,7 @@ def describe(t: Translator, item: plan.PlanItem, tz: ZoneInfo, translated: dict 
     if item.title:
         lines.append(with_translation(item.title))
     if item.starts_at:
-        lines.append("🕘 " + t.when(datetime.fromisoformat(item.starts_at), tz))
+        lines.append("🕘 " + t.when(at or datetime.fromisoformat(item.starts_at), tz))
     if item.duration_minutes:
         lines.append("⏱ " + t("{minutes} minutes", minutes=item.duration_minutes))
     if item.repeat_weeks:
@@ -95,24 +99,29 @@ def item_message(
     return text, answer_markup(t, item)
 
 
-def answer_markup(t: Translator, item: plan.PlanItem) -> InlineKeyboardMarkup:
+def answer_markup(t: Translator, item: plan.PlanItem, chosen: str | None = None, prefix: str | None = None) -> InlineKeyboardMarkup:
     """The answer buttons; once answered, the chosen one says what was chosen and the other
-    stays, to change one's mind."""
+    stays, to change one's mind. `chosen` is one week's answer of a repeating shift;
+    `prefix` makes the buttons a reminder's (rem:<id>) rather than the item's."""
+    chosen = chosen or item.answer
+    prefix = prefix or f"plan:{item.id}"
 
     def choice(answer: str, icon: str, label: str) -> InlineKeyboardButton:
-        text = t(ANSWER_TEXT[answer]) if item.answer == answer else f"{icon} {t(label)}"
-        return InlineKeyboardButton(text, callback_data=f"plan:{item.id}:{answer}")
+        text = t(ANSWER_TEXT[answer]) if chosen == answer else f"{icon} {t(label)}"
+        return InlineKeyboardButton(text, callback_data=f"{prefix}:{answer}")
 
     if item.kind == "task":
         rows = [[choice("done", "✔️", N_("Done"))]]
     else:
         rows = [[choice("coming", "✅", N_("I'm coming")), choice("not_coming", "❌", N_("I can't come"))]]
-    extra = [button(t, f"plan:{item.id}:say", "🔊", N_("Listen"))]
-    if item.starts_at or item.deadline:  # something with a time: it can go in the phone's calendar
-        extra.append(button(t, f"plan:{item.id}:ics", "📆", N_("Calendar")))
+    extra = [button(t, f"{prefix}:say", "🔊", N_("Listen"))]
+    if (item.starts_at or item.deadline) and prefix.startswith("plan:"):  # something with a time: it can go in the phone's calendar
+        extra.append(button(t, f"{prefix}:ics", "📆", N_("Calendar")))
     if item.latitude is not None and item.longitude is not None:
-        extra.insert(0, button(t, f"plan:{item.id}:where", "📍", N_("Where?")))
+        extra.insert(0, button(t, f"{prefix}:where", "📍", N_("Where?")))
     rows.append(extra)
+    if item.place and item.kind != "task" and prefix.startswith("plan:"):  # how long to get there: "leave now" reminders
+        rows.append([button(t, f"rem:travel:{item.id}", "🚌", N_("Travel time"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -131,7 +140,7 @@ async def plan_button(update: Update, context: Context) -> None:
             await stale_button_reply(update, context, w)
         return
     mine = w.user is not None and w.user.role == "candidate" and len(parts) == 3 and parts[1].isdigit()
-    item = await storage(context).run(_own_item, w.user.id, int(parts[1])) if mine else None
+    item = await storage(context).run(own_item, w.user.id, int(parts[1])) if mine else None
     action = parts[2] if len(parts) == 3 else ""
     if item is None or (action not in plan.ANSWERS and action not in ("where", "say", "ics")):  # not theirs, cancelled, old or forged
         await query.answer()
@@ -156,15 +165,32 @@ async def plan_button(update: Update, context: Context) -> None:
         await query.answer(w.t(ANSWER_TEXT[action]))
         return
     await query.answer()
-    item = await storage(context).run(plan.answer, w.user.id, item.id, action)
+    occurrence = None
+    if item.repeat_weeks:  # from the plan, an answer is for the coming week
+        next_start = agenda.next_occurrence(item, utcnow(), config(context).timezone)
+        occurrence = iso(next_start) if next_start else None
+        if occurrence is None:
+            await stale_button_reply(update, context, w)
+            return
+    item = await storage(context).run(plan.answer, w.user.id, item.id, action, None, occurrence)
     if item is None:  # cancelled a moment ago
         await stale_button_reply(update, context, w)
         return
-    t = w.t
     try:  # the chosen answer shows on its button; the other one stays, to change one's mind
-        await query.edit_message_reply_markup(answer_markup(t, item))
+        await query.edit_message_reply_markup(answer_markup(w.t, item, action if occurrence else None))
     except BadRequest:
         pass
+    await after_answer(update, context, w, item, action, occurrence)
+
+
+async def after_answer(
+    update: Update, context: Context, w, item: plan.PlanItem, action: str, occurrence: str | None = None,
+    checkin: bool = False,
+) -> None:
+    """What follows ✅, ❌ or ✔️ (under the item or under a reminder): a thank-you, help
+    with the message to the workplace after ❌, and the specialist told when the
+    candidate shares."""
+    t = w.t
     shares = await storage(context).run(consent.allows, w.user.id, "specialist")
     if action == "done":
         reply = t("✔️ Well done! It is saved.")
@@ -174,29 +200,36 @@ async def plan_button(update: Update, context: Context) -> None:
         reply = t("❌ It is saved. Please also tell the workplace or the person you were going to meet, before it starts.")
     if not shares:
         reply += "\n" + t("Your job specialist does not see your answers (see /privacy). Tell them yourself if you want.")
-    if action == "not_coming":  # help with the message to the workplace
-        what = "shift" if item.kind == "shift" else "meeting"
+    what = "shift" if item.kind == "shift" else "meeting"
+    if action == "not_coming" and checkin:  # the check-in leads straight to the message
+        await send(update, context, reply)
+        await ask_why(update, context, w, what)
+    elif action == "not_coming":  # help with the message to the workplace
         offer = InlineKeyboardMarkup([[button(t, f"abs:why:{what}", "✍️", N_("Write the message"))]])
         await send(update, context, t("✍️ I can help you write a short message in Norwegian."), offer)
-    await send_menu(update, context, w, reply)
+        await send_menu(update, context, w, reply)
+    else:
+        await send_menu(update, context, w, reply)
     if shares:
-        await tell_specialist(context, w.user.id, item, action)
+        await tell_specialist(context, item, action, occurrence and datetime.fromisoformat(occurrence))
 
 
-def _own_item(db, user_id: int, item_id: int) -> plan.PlanItem | None:
+def own_item(db, user_id: int, item_id: int) -> plan.PlanItem | None:
     item = plan.get(db, item_id)
     cand = people.candidate_of_user(db, user_id)
     return item if item and cand and item.candidate_id == cand.id and item.status == "active" else None
 
 
-async def tell_specialist(context: Context, user_id: int, item: plan.PlanItem, action: str) -> None:
+async def tell_specialist(context: Context, item: plan.PlanItem, action: str, at: datetime | None = None) -> None:
     found = await storage(context).run(people.specialist_of, item.candidate_id)
     if found is None:
         return
     specialist, label = found
     t = translator(specialist.language)
     head = f"{ICON[item.kind]} {t.isolate(label)}: {t(ANSWER_TEXT[action])}"
-    text = "\n".join([head, *describe(t, item, config(context).timezone)[:2]])
+    lines = describe(t, item, config(context).timezone, at=at)
+    when = [line for line in lines[2:] if line.startswith("🕘")]  # which day it was about
+    text = "\n".join([head, *lines[:2], *when])
     try:
         await context.bot.send_message(specialist.id, text)
     except TelegramError as err:
@@ -227,8 +260,11 @@ async def show_plan(update: Update, context: Context, w) -> None:
     cand = await storage(context).run(people.candidate_of_user, w.user.id)
     items = await storage(context).run(plan.upcoming, cand.id) if cand else []
     t = w.t
+    own = [button(t, "pb:new:shift:0", "🕘", N_("Add a shift")), button(t, "rem:set", "⏰", N_("Reminders"))]
     if not items:
-        await send_menu(update, context, w, t("📅 Nothing in your plan yet. Your job specialist adds meetings, shifts and tasks here."))
+        await send(update, context, t("📅 Nothing in your plan yet. Your job specialist adds meetings, shifts and tasks here."),
+                   InlineKeyboardMarkup([own]))
+        await send_menu(update, context, w)
         return
     texts = list(dict.fromkeys(x for item in items for x in (item.title, item.bring) if x))
     machine = context.application.bot_data["translation"]
@@ -236,10 +272,15 @@ async def show_plan(update: Update, context: Context, w) -> None:
     translated = dict(zip(texts, found, strict=True))
     tz = config(context).timezone
     days = agenda.two_weeks(items, utcnow(), tz)
-    calendar = InlineKeyboardMarkup([[button(t, "plan:0:ics", "📆", N_("Add to my phone's calendar"))]])
+    calendar = InlineKeyboardMarkup([[button(t, "plan:0:ics", "📆", N_("Add to my phone's calendar"))], own])
     await send(update, context, overview(t, days, tz), calendar)
+    now = utcnow()
     for item in items:
-        await send(update, context, "\n".join(describe(t, item, tz, translated)), answer_markup(t, item))
+        chosen = None
+        if item.repeat_weeks:  # the answer for the coming week
+            next_start = agenda.next_occurrence(item, now, tz)
+            chosen = next_start and await storage(context).run(plan.occurrence_answer, item.id, iso(next_start))
+        await send(update, context, "\n".join(describe(t, item, tz, translated)), answer_markup(t, item, chosen))
     await send_menu(update, context, w)
 
 
@@ -260,7 +301,10 @@ async def read_aloud(context: Context, chat_id: int, item: plan.PlanItem) -> Non
 
 
 def spoken(item: plan.PlanItem, tz: ZoneInfo) -> str:
-    """The item's lines in Norwegian as one text to speak: without the icons in front and
-    the direction marks around names."""
-    lines = describe(translator(languages.base_language()), item, tz)
+    """The item's lines in Norwegian as one text to speak."""
+    return speakable(describe(translator(languages.base_language()), item, tz))
+
+
+def speakable(lines: list[str]) -> str:
+    """Lines as one text to speak: without the icons in front and the direction marks around names."""
     return ". ".join(LEADING_ICONS.sub("", line).replace("\u2068", "").replace("\u2069", "") for line in lines)

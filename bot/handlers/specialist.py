@@ -8,7 +8,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot import consent, invitations, languages, outbox, people, translation
+from bot import consent, invitations, languages, outbox, people, plan, translation
 from bot.db import utcnow
 from bot.handlers.common import (
     Context,
@@ -25,6 +25,7 @@ from bot.handlers.common import (
     storage,
 )
 from bot.handlers.invite_links import send_invitation
+from bot.handlers.plan import ANSWER_TEXT, describe
 from bot.i18n import N_, Translator, translator
 from bot.interests import sessions
 from bot.interests.cards import deck
@@ -59,6 +60,10 @@ async def specialist_button(update: Update, context: Context) -> None:
         await show_interests(update, context, w, int(parts[2]))
     elif action == "voc" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_word_progress(update, context, w, int(parts[2]))
+    elif action == "plan" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
+        await show_plan_of(update, context, w, int(parts[2]))
+    elif action == "pcancel" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
+        await cancel_plan_item(update, context, w, int(parts[2]))
     elif action == "cand" and len(parts) >= 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_candidate(update, context, w, int(parts[2]), relink=parts[3:] == ["relink"])
     else:
@@ -146,6 +151,7 @@ async def show_candidate(update: Update, context: Context, w: Who, candidate_id:
     if cand.status == "joined":
         buttons.append(button(t, f"spec:int:{cand.id}", "🎯", N_("Interests")))
         buttons.append(button(t, f"spec:voc:{cand.id}", "📚", N_("Words")))
+        buttons.append(button(t, f"spec:plan:{cand.id}", "📅", N_("Plan")))
     buttons += [button(t, "spec:caseload", "👥", N_("My candidates")), home_button(t)]
     await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
 
@@ -289,3 +295,50 @@ async def interest_note(context: Context, candidate_id: int, result: sessions.Re
         await context.bot.send_message(specialist.id, text, reply_markup=markup)
     except TelegramError as err:  # the specialist blocked the bot: the candidate must not notice
         log.warning("could not tell specialist %s about a finished round: %s", specialist.id, err)
+
+
+def _plan_of(db, specialist_id: int, candidate_id: int):
+    cand = people.specialist_candidate(db, specialist_id, candidate_id)
+    if cand is None or cand.user_id is None:
+        return None, []
+    return cand, plan.upcoming(db, cand.id, None, 20)
+
+
+async def show_plan_of(update: Update, context: Context, w: Who, candidate_id: int) -> None:
+    """📅 A candidate's coming meetings, shifts and tasks, with ➕ to add and 🚫 to cancel.
+    The answers (✅/❌) show only when the candidate shares them."""
+    t, tz = w.t, config(context).timezone
+    cand, items = await storage(context).run(_plan_of, w.user.id, candidate_id)
+    if cand is None:
+        await send_menu(update, context, w, t("This button is not for you."))
+        return
+    shares = await storage(context).run(consent.allows, cand.user_id, "specialist")
+    lines = [t("📅 Plan for {label}:", label=t.isolate(cand.label))]
+    cancel = []
+    for item in items:
+        answer = f" · {t(ANSWER_TEXT[item.answer])}" if shares and item.answer else ""
+        head = describe(t, item, tz)
+        lines.append("• " + " · ".join(head[:2]) + answer)
+        cancel.append(InlineKeyboardButton(f"🚫 {head[1] if len(head) > 1 else head[0]}"[:60], callback_data=f"spec:pcancel:{item.id}"))
+    if not items:
+        lines.append(t("Nothing planned."))
+    add = [button(t, f"pb:new:{kind}:{cand.id}", "➕", label) for kind, label in
+           (("meeting", N_("Meeting")), ("shift", N_("Work shift")), ("task", N_("Task")))]
+    back = [button(t, f"spec:cand:{cand.id}", "👤", N_("Back")), home_button(t)]
+    await send(update, context, "\n".join(lines), InlineKeyboardMarkup([add, *rows(cancel, 1), back]))
+
+
+async def cancel_plan_item(update: Update, context: Context, w: Who, item_id: int) -> None:
+    def cancel(db):
+        item = plan.get(db, item_id)
+        if item is None or people.specialist_candidate(db, w.user.id, item.candidate_id) is None:
+            return None
+        return plan.cancel(db, item_id)
+
+    item = await storage(context).run(cancel)
+    if item is None:
+        await stale_button_reply(update, context, w)
+        return
+    context.application.bot_data["deliverer"].wake()
+    await send(update, context, w.t("🚫 Cancelled. The candidate is told."))
+    await show_plan_of(update, context, w, item.candidate_id)
