@@ -19,7 +19,7 @@ from bot import CONTENT_DIR, events, languages
 ABSENCE_DIR = CONTENT_DIR / "absence"
 WHAT = ("shift", "meeting", "class", "other")
 WHY = ("sick", "sick_child", "appointment", "transport", "other")
-HOW_LONG = ("today", "few_days", "unknown")
+HOW_LONG = ("today", "tomorrow", "few_days", "unknown")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _parts(what: str, why: str, how_long: str, contact: str | None) -> list[tupl
     s = sentences()
     parts = [(s["greeting_named"], {"name": contact}) if contact else (s["greeting"], {}),
              (s["why"][why], {}), (s["what_when"][f"{what}.{how_long}"], {})]
-    if how_long != "today":
+    if how_long not in ("today", "tomorrow"):  # longer than a day: they will say more later
         parts.append((s["follow_up"], {}))
     return parts
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -74,7 +74,7 @@ def occurrences(item: PlanItem, start: date, end: date, tz: ZoneInfo) -> list[En
         return []
     first = datetime.fromisoformat(item.starts_at).astimezone(tz)
     if not item.repeat_weeks:
-        return [Entry(item, first, first + minutes)] if start <= first.date() <= end else []
+        return [Entry(item, first, _after(first, minutes, tz))] if start <= first.date() <= end else []
     found = []
     step = timedelta(weeks=item.repeat_weeks)
     skip = max(0, (start - first.date()).days // step.days)
@@ -82,14 +82,27 @@ def occurrences(item: PlanItem, start: date, end: date, tz: ZoneInfo) -> list[En
     while day <= end:
         if day >= start:
             moment = datetime.combine(day, first.time().replace(tzinfo=None), tz)
-            found.append(Entry(item, moment, moment + minutes))
+            found.append(Entry(item, moment, _after(moment, minutes, tz)))
         day += step
     return found
 
 
+def _after(moment: datetime, length: timedelta, tz: ZoneInfo) -> datetime:
+    """`moment + length` in real time (an 8-hour night shift is 8 hours when the clocks change)."""
+    return (moment.astimezone(timezone.utc) + length).astimezone(tz)
+
+
+def happens_at(item: PlanItem, moment: datetime, tz: ZoneInfo) -> bool:
+    """Whether `item` (a meeting or shift) starts at `moment`, compared in UTC: a local
+    time in the night the clocks change could otherwise never be equal."""
+    day = moment.astimezone(tz).date()
+    return any(e.starts.astimezone(timezone.utc) == moment.astimezone(timezone.utc) for e in occurrences(item, day, day, tz))
+
+
 def next_occurrence(item: PlanItem, now: datetime, tz: ZoneInfo) -> datetime | None:
     """The first start of `item` not yet over at `now` (a weekly shift's coming week)."""
-    today = now.astimezone(tz).date()
+    first_day = datetime.fromisoformat(item.starts_at).astimezone(tz).date() if item.starts_at else None
+    today = max(now.astimezone(tz).date(), first_day or date.min)
     step = 7 * (item.repeat_weeks or 1)
     for entry in occurrences(item, today, today + timedelta(days=step), tz):
         if (entry.ends or entry.starts) >= now:

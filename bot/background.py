@@ -17,6 +17,7 @@ class BackgroundLoop(abc.ABC):
     def __init__(self) -> None:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self.stopping = False  # a round that sends one thing after another checks this between them
 
     @abc.abstractmethod
     async def round(self) -> bool:
@@ -28,7 +29,16 @@ class BackgroundLoop(abc.ABC):
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=self.name)
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop; with `grace`, first let the round under way finish what it is doing (up to that
+        many seconds), so that nothing is cut off between sending it and noting it sent."""
+        self.stopping = True
+        if self._task is not None and grace:
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                pass
         if self._task is not None:
             self._task.cancel()
             try:
@@ -38,13 +48,13 @@ class BackgroundLoop(abc.ABC):
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 busy = await self.round()
             except Exception:  # one bad round must not end the loop
                 log.exception("%s: round failed", self.name)
                 busy = False
-            if busy:
+            if busy or self.stopping:
                 continue
             self._wake.clear()
             try:

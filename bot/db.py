@@ -419,7 +419,13 @@ def _migration_6_reminders(db: sqlite_utils.Database) -> None:
     _run_script(
         db,
         """
-        ALTER TABLE plan_items ADD COLUMN planned_through TEXT;  -- UTC: reminders exist for occurrences before this; NULL = plan again
+        -- The reminder planner's bookmark: UTC time up to which reminders are written; NULL for a new
+        -- or changed item (announced to the candidate); 'again' after the candidate's own answer or
+        -- settings (then what is still useful but due already goes out at once).
+        ALTER TABLE plan_items ADD COLUMN planned_through TEXT;
+        -- Answers to a repeating shift are per week from now on (plan_answers); an old answer
+        -- on the whole series would silence every week.
+        UPDATE plan_items SET answer = NULL, answered_at = NULL WHERE repeat_weeks IS NOT NULL;
         CREATE INDEX plan_items_to_plan ON plan_items (status, planned_through);
         CREATE TABLE reminder_settings (       -- a row only once the candidate changes the defaults
             candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,

@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import secrets
 import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
@@ -30,6 +32,7 @@ from bot.vocabulary import practice
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 3.0
+PLAN_AT_ONCE = 500  # items planned per round; more waits for the next round, which comes at once
 
 
 class Scheduler(BackgroundLoop):
@@ -48,63 +51,98 @@ class Scheduler(BackgroundLoop):
         now = self.clock()
         if not await self.storage.run(lease.hold, self.token, now):
             return False  # another running process sends
-        await self.storage.run(reminders.top_up, now, self.timezone)
-        await self.storage.run(practice.fire_reminders, now, self.timezone)  # they become outbox rows
+        planned = await self._plan(reminders.top_up, now, self.timezone, PLAN_AT_ONCE)
+        await self._plan(practice.fire_reminders, now, self.timezone)  # they become outbox rows
         sent_reminders = await self.deliver_reminders()
-        return await self.deliver_due() or sent_reminders
+        return await self.deliver_due() or sent_reminders or planned == PLAN_AT_ONCE
 
     async def stop(self) -> None:
-        await super().stop()
+        await super().stop(grace=5.0)  # a message under way is sent and noted, not cut off in between
         try:
             await self.storage.run(lease.give_up, self.token)
         except RuntimeError:  # the storage is closed already
             pass
+
+    async def _plan(self, step, *args) -> int:
+        """A planning step; one that fails is logged and must not stop what is due from going out."""
+        try:
+            return await self.storage.run(step, *args)
+        except Exception:
+            log.exception("%s failed; sending what is due", step.__name__)
+            return 0
+
+    async def _may_send(self) -> bool:
+        """Before each message: still running, and still the one scheduler (the lease is renewed)."""
+        return not self.stopping and await self.storage.run(lease.hold, self.token, self.clock())
+
+    async def _attempt(self, row: _Row, send: Callable[[], Awaitable[Message]]) -> None:
+        """Send one row; Telegram's answer decides what becomes of it."""
+        try:
+            message = await send()
+        except _NotWanted as why:
+            await row.drop(str(why))
+        except RetryAfter as err:
+            await row.retry("429", _retry_after(err))
+        except Forbidden:  # blocked: the row waits (unreachable candidates are not claimed) until they come back
+            await row.retry("blocked by the candidate", timedelta(0))
+            if await self.storage.run(people.set_reachable, row.user_id, False):  # told once, not per message
+                await self._tell_specialist_unreachable(row.candidate_id)
+        except BadRequest as err:
+            log.warning("%s refused by Telegram: %s", row.name, err)
+            await row.drop(f"refused: {err}")
+        except (TimedOut, NetworkError) as err:
+            await row.retry(f"network: {err}", timedelta(seconds=min(300, 2 ** (row.attempts - 1))))
+        except Exception as err:  # a bug or a locked database: try again in a while, never stop the others
+            log.exception("%s could not be sent", row.name)
+            await row.retry(f"error: {err!r}", timedelta(minutes=1))
+        else:
+            await row.done(message)
 
     # -- reminders -------------------------------------------------------------------
 
     async def deliver_reminders(self) -> bool:
         due = await self.storage.run(reminders.claim_due, self.clock())
         for reminder in due:
+            if not await self._may_send():
+                break  # the rest stay claimed; whoever sends next gives them back
             await self._send_reminder(reminder)
         return bool(due)
 
     async def _send_reminder(self, r: reminders.Reminder) -> None:
-        facts = await self.storage.run(_reminder_facts, r, self.timezone)
-        user, item, answer, why_not = facts
-        if why_not is not None:
-            await self.storage.run(reminders.skip, r.id, why_not)
-            return
-        from bot.handlers.reminders import reminder_message
+        run, now = self.storage.run, self.clock
+        row = _Row(
+            f"reminder {r.id}", r.candidate_id, 0, r.attempts,
+            retry=lambda error, delay: run(reminders.retry_later, r.id, error, delay, now()),
+            drop=lambda why: run(reminders.skip, r.id, why),
+            done=lambda message: run(reminders.mark_sent, r.id, message.message_id, now()),
+        )
 
-        t = translator(user.language)
-        translated = {}
-        if item is not None:
-            texts = [x for x in (item.title, item.bring) if x]
-            row = outbox.OutboxRow(0, r.candidate_id, "reminder", r.id, {}, r.attempts)
-            translated = dict(zip(texts, await self._localise(row, t.code, texts, ask=False), strict=True))
-        text, markup = reminder_message(t, r, item, self.timezone, self.clock(), translated, answer)
-        try:
-            message = await self.application.bot.send_message(user.id, text + _machine_note(t, translated.values()), reply_markup=markup)
-        except RetryAfter as err:
-            await self.storage.run(reminders.retry_later, r.id, "429", _retry_after(err), self.clock())
-        except Forbidden:
-            await self.storage.run(people.set_reachable, user.id, False)
-            await self.storage.run(reminders.retry_later, r.id, "blocked by the candidate", timedelta(0), self.clock())
-            await self._tell_specialist_unreachable(r.candidate_id)
-        except BadRequest as err:
-            log.warning("reminder %s refused by Telegram: %s", r.id, err)
-            await self.storage.run(reminders.skip, r.id, f"refused: {err}")
-        except (TimedOut, NetworkError) as err:
-            delay = timedelta(seconds=min(300, 2 ** (r.attempts - 1)))
-            await self.storage.run(reminders.retry_later, r.id, f"network: {err}", delay, self.clock())
-        else:
-            await self.storage.run(reminders.mark_sent, r.id, message.message_id, self.clock())
+        async def send() -> Message:
+            from bot.handlers.reminders import reminder_message
+
+            user, item, _, why_not = await run(_reminder_facts, r, self.timezone)
+            if why_not is not None:
+                raise _NotWanted(why_not)
+            row.user_id = user.id
+            t = translator(user.language)
+            texts = [x for x in (item.title, item.bring) if x] if item else []
+            found = await self._localise(outbox.OutboxRow(0, r.candidate_id, "reminder", r.id, {}, r.attempts), t.code, texts, ask=False)
+            translated = dict(zip(texts, found, strict=True))
+            user, item, answer, why_not = await run(_reminder_facts, r, self.timezone)  # again: a translation can take a while
+            if why_not is not None:
+                raise _NotWanted(why_not)
+            text, markup = reminder_message(t, r, item, self.timezone, now(), translated, answer)
+            return await self.application.bot.send_message(user.id, text + _machine_note(t, translated.values()), reply_markup=markup)
+
+        await self._attempt(row, send)
 
     # -- the outbox ------------------------------------------------------------------
 
     async def deliver_due(self) -> bool:
         rows = await self.storage.run(outbox.claim_due)
         for row in rows:
+            if not await self._may_send():
+                break
             await self._deliver(row)
         return bool(rows)
 
@@ -114,23 +152,14 @@ class Scheduler(BackgroundLoop):
             await self.storage.run(outbox.give_up, row.id, "nothing to deliver")
             return
         user, thing = facts
-        t = translator(user.language)
-        try:
-            await self._send(user.id, t, row, thing)
-        except RetryAfter as err:
-            await self.storage.run(outbox.retry_later, row.id, "429", _retry_after(err))
-        except Forbidden:  # blocked: the row waits (unreachable candidates are not claimed) until they come back
-            await self.storage.run(people.set_reachable, user.id, False)
-            await self.storage.run(outbox.retry_later, row.id, "blocked by the candidate", timedelta(0))
-            await self._tell_specialist_unreachable(row.candidate_id)
-        except BadRequest as err:
-            log.warning("outbox row %s refused by Telegram: %s", row.id, err)
-            await self.storage.run(outbox.give_up, row.id, f"refused: {err}")
-        except (TimedOut, NetworkError) as err:
-            delay = timedelta(seconds=min(600, 2 ** row.attempts))
-            await self.storage.run(outbox.retry_later, row.id, f"network: {err}", delay)
-        else:
-            await self.storage.run(outbox.mark_sent, row.id)
+        run = self.storage.run
+        handle = _Row(
+            f"outbox row {row.id}", row.candidate_id, user.id, row.attempts,
+            retry=lambda error, delay: run(outbox.retry_later, row.id, error, delay),
+            drop=lambda why: run(outbox.give_up, row.id, why),
+            done=lambda message: run(outbox.mark_sent, row.id),
+        )
+        await self._attempt(handle, lambda: self._send(user.id, translator(user.language), row, thing))
 
     async def _send(self, chat_id: int, t, row: outbox.OutboxRow, thing) -> None:
         bot = self.application.bot
@@ -240,6 +269,23 @@ class Scheduler(BackgroundLoop):
             )
         except Exception as err:  # the specialist may have blocked the bot too
             log.warning("could not tell specialist %s: %s", specialist.id, err)
+
+
+class _NotWanted(Exception):
+    """The row is not to be sent after all (the item was cancelled, moved or answered)."""
+
+
+@dataclass
+class _Row:
+    """One outbox row or reminder being sent: who it is for, and what to note after."""
+
+    name: str
+    candidate_id: int
+    user_id: int
+    attempts: int
+    retry: Callable[[str, timedelta], Awaitable]
+    drop: Callable[[str], Awaitable]
+    done: Callable[[Message], Awaitable]
 
 
 def _retry_after(err: RetryAfter) -> timedelta:

@@ -19,7 +19,7 @@ from bot import reminders
 from bot.db import get_meta, iso, set_meta, transaction
 
 KEY = "scheduler_lease"
-LEASE = timedelta(seconds=20)
+LEASE = timedelta(minutes=2)  # renewed before every message; a holder on this machine that died is replaced at once
 
 
 def _alive(pid: int) -> bool:

@@ -117,8 +117,9 @@ def set_pending(db: sqlite_utils.Database, user_id: int, step: str | None, data:
     )
 
 
-def set_reachable(db: sqlite_utils.Database, user_id: int, reachable: bool) -> None:
-    db.execute("UPDATE users SET reachable = ? WHERE id = ?", [int(reachable), user_id])
+def set_reachable(db: sqlite_utils.Database, user_id: int, reachable: bool) -> bool:
+    """Note whether Telegram lets the bot reach the user; True if that changed."""
+    return db.execute("UPDATE users SET reachable = ? WHERE id = ? AND reachable != ?", [int(reachable), user_id, int(reachable)]).rowcount == 1
 
 
 def get_candidate(db: sqlite_utils.Database, candidate_id: int) -> Candidate | None:

@@ -112,6 +112,7 @@ def update(db: sqlite_utils.Database, item_id: int, values: dict[str, Any], now:
             f"UPDATE plan_items SET {assignments}, answer = NULL, answered_at = NULL, planned_through = NULL, updated_at = ? WHERE id = ?",
             [*values.values(), iso(now or utcnow()), item_id],
         )
+        db.execute("DELETE FROM plan_answers WHERE plan_item_id = ?", [item_id])  # they were about the old times
         outbox.enqueue(db, item.candidate_id, "plan_item_updated", item_id)
     return get(db, item_id)
 
@@ -160,7 +161,7 @@ def answer(
             )
         else:
             db.execute("UPDATE plan_items SET answer = ?, answered_at = ? WHERE id = ?", [value, iso(now), item_id])
-        db.execute("UPDATE plan_items SET planned_through = NULL WHERE id = ?", [item_id])
+        db.execute("UPDATE plan_items SET planned_through = 'again' WHERE id = ?", [item_id])
         if value == "done":
             events.record(db, item.candidate_id, "task_done", {"plan_item_id": item_id, "title": item.title}, now)
         else:
@@ -169,6 +170,22 @@ def answer(
                 {"plan_item_id": item_id, "kind": item.kind, "answer": value, "starts_at": starts_at}, now,
             )
     return get(db, item_id)
+
+
+def answer_for(db: sqlite_utils.Database, item: PlanItem, occurrence: str | None) -> str | None:
+    """The answer that holds: a week's own for a repeating shift, else the item's."""
+    if item.repeat_weeks:
+        return occurrence_answer(db, item.id, occurrence) if occurrence else None
+    return item.answer
+
+
+def visible_to_specialist(db: sqlite_utils.Database, candidate_user_id: int | None, items: list[PlanItem]) -> list[PlanItem]:
+    """What a job specialist sees of the plan: everything but the shifts the candidate added
+    themselves, which show only when the candidate shares with the specialist."""
+    from bot import consent  # consent records events, events know plan answers
+
+    shares = candidate_user_id is not None and consent.allows(db, candidate_user_id, "specialist")
+    return [i for i in items if shares or not i.created_by.startswith("candidate:")]
 
 
 def occurrence_answer(db: sqlite_utils.Database, item_id: int, occurrence: str) -> str | None:

@@ -16,7 +16,8 @@ This module owns:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ import sqlite_utils
 
 from bot import agenda, plan
 from bot.db import iso, transaction, utcnow
+
+log = logging.getLogger(__name__)
 
 DEFAULT_EVENING = time(18, 0)
 DEFAULT_LEAD_MINUTES = 60
@@ -145,7 +148,7 @@ def set_travel_minutes(db: sqlite_utils.Database, candidate_id: int, place: str,
 
 def plan_again(db: sqlite_utils.Database, candidate_id: int) -> None:
     """The candidate's items are planned afresh by the next `top_up` (their settings changed)."""
-    db.execute("UPDATE plan_items SET planned_through = NULL WHERE candidate_id = ?", [candidate_id])
+    db.execute("UPDATE plan_items SET planned_through = 'again' WHERE candidate_id = ? AND status = 'active'", [candidate_id])
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -156,21 +159,24 @@ def local(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 def plan_item(
     item: plan.PlanItem, chosen: Settings, travel: int | None, now: datetime, tz: ZoneInfo,
-    declined: frozenset[datetime] = frozenset(), horizon: timedelta = HORIZON,
+    declined: frozenset[datetime] = frozenset(), horizon: timedelta = HORIZON, catch_up: bool = False,
 ) -> list[Planned]:
     """The reminders for `item` from `now` to `now + horizon`, for occurrences not
-    `declined`. Nothing is planned for a time already past: a new item has just been
-    announced, and the scheduler handles what was missed while the bot was down."""
-    if item.status != "active" or item.answer in ("done", "not_coming"):
+    `declined`. A time already past is left out: a new item has just been announced, and
+    the scheduler handles what was missed while the bot was down. With `catch_up` (the
+    candidate changed a setting or an answer), one still useful goes out now instead."""
+    if item.status != "active" or (not item.repeat_weeks and item.answer in ("done", "not_coming")):
         return []
     today = now.astimezone(tz).date()
     found: list[Planned] = []
     for entry in agenda.occurrences(item, today, (now + horizon).astimezone(tz).date(), tz):
-        start = entry.starts
-        if start <= now or start.astimezone(timezone.utc) in declined:
+        # Minutes before the start are counted in UTC: on the night the clocks change, an hour
+        # before 03:30 is 01:30, not a 02:30 that does not exist.
+        start = entry.starts.astimezone(timezone.utc)
+        if start <= now or start in declined:
             continue
         evening = chosen.evening or DEFAULT_EVENING
-        day_before = start.date() - timedelta(days=1)
+        day_before = entry.starts.date() - timedelta(days=1)
         quiet = local(day_before, QUIET_FROM, tz)
         if item.kind == "task":
             due = local(day_before, evening, tz) if chosen.evening else start - timedelta(days=1)
@@ -186,38 +192,52 @@ def plan_item(
             found.append(Planned("leave", start, start - timedelta(minutes=travel + EARLY_MINUTES), start, travel))
         elif chosen.lead_minutes:
             found.append(Planned("lead", start, start - timedelta(minutes=chosen.lead_minutes), start, chosen.lead_minutes))
+    if catch_up:
+        return [p if p.due_at > now else replace(p, due_at=now) for p in found if p.useful_until > now]
     return [p for p in found if p.due_at > now]
 
 
 def top_up(db: sqlite_utils.Database, now: datetime, tz: ZoneInfo, limit: int = 500) -> int:
-    """Write the reminders of items that are new, changed, or (weekly shifts) running out of
-    planned weeks. A changed item loses its reminders not yet due first. Returns how many items."""
+    """Write the reminders of items that are new, changed, or coming within reach (weekly
+    shifts, and items further ahead than the horizon). A changed item loses its reminders not
+    yet due first; what is due already stays, and the claim checks it against the item as it
+    is then. One item that cannot be planned is logged and left for a day; the others go on.
+    Returns how many items were looked at."""
     soon = iso(now + HORIZON - timedelta(days=1))
-    with transaction(db):
-        rows = db.execute(
-            "SELECT id FROM plan_items WHERE planned_through IS NULL OR (status = 'active' AND planned_through <= ?) LIMIT ?",
-            [soon, limit],
-        ).fetchall()
-        for (item_id,) in rows:
-            item = plan.get(db, item_id)
-            fresh = item.status != "active" or db.execute(
-                "SELECT planned_through IS NULL FROM plan_items WHERE id = ?", [item_id]).fetchone()[0]
-            if fresh:  # what is due already stays: the claim checks it against the item as it is now
-                db.execute("DELETE FROM reminders WHERE plan_item_id = ? AND status = 'planned' AND due_at > ?", [item_id, iso(now)])
-            declined = frozenset(
-                datetime.fromisoformat(r[0]) for r in db.execute(
-                    "SELECT occurrence FROM plan_answers WHERE plan_item_id = ? AND answer = 'not_coming'", [item_id])
-            )
-            for p in plan_item(item, settings(db, item.candidate_id), travel_minutes(db, item.candidate_id, item.place),
-                               now, tz, declined):
-                db.execute(
-                    "INSERT OR IGNORE INTO reminders (candidate_id, plan_item_id, kind, occurrence, due_at, useful_until, minutes) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [item.candidate_id, item.id, p.kind, iso(p.occurrence), iso(p.due_at), iso(p.useful_until), p.minutes],
-                )
-            through = iso(now + HORIZON) if item.status == "active" and item.repeat_weeks else "9999"
-            db.execute("UPDATE plan_items SET planned_through = ? WHERE id = ?", [through, item_id])
+    rows = db.execute(
+        "SELECT id, planned_through FROM plan_items WHERE planned_through IS NULL OR planned_through = 'again' "
+        "OR (status = 'active' AND planned_through <= ?) LIMIT ?",
+        [soon, limit],
+    ).fetchall()
+    for item_id, bookmark in rows:
+        try:
+            with transaction(db):
+                _plan_one(db, plan.get(db, item_id), bookmark, now, tz)
+        except Exception:
+            log.exception("could not plan the reminders of plan item %s", item_id)
+            db.execute("UPDATE plan_items SET planned_through = ? WHERE id = ?", [iso(now + HORIZON), item_id])  # again tomorrow
     return len(rows)
+
+
+def _plan_one(db: sqlite_utils.Database, item: plan.PlanItem, bookmark: str | None, now: datetime, tz: ZoneInfo) -> None:
+    fresh = bookmark in (None, "again") or item.status != "active"
+    if fresh:
+        db.execute("DELETE FROM reminders WHERE plan_item_id = ? AND status = 'planned' AND due_at > ?", [item.id, iso(now)])
+    declined = frozenset(
+        datetime.fromisoformat(r[0]) for r in db.execute(
+            "SELECT occurrence FROM plan_answers WHERE plan_item_id = ? AND answer = 'not_coming'", [item.id])
+    )
+    for p in plan_item(item, settings(db, item.candidate_id), travel_minutes(db, item.candidate_id, item.place),
+                       now, tz, declined, catch_up=bookmark == "again"):
+        db.execute(
+            "INSERT OR IGNORE INTO reminders (candidate_id, plan_item_id, kind, occurrence, due_at, useful_until, minutes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [item.candidate_id, item.id, p.kind, iso(p.occurrence), iso(p.due_at), iso(p.useful_until), p.minutes],
+        )
+    moment = item.deadline if item.kind == "task" else item.starts_at
+    beyond = moment is not None and datetime.fromisoformat(moment) > now + HORIZON
+    through = iso(now + HORIZON) if item.status == "active" and (item.repeat_weeks or beyond) else "9999"
+    db.execute("UPDATE plan_items SET planned_through = ? WHERE id = ?", [through, item.id])
 
 
 def add_own(db: sqlite_utils.Database, candidate_id: int, at: datetime, text: str | None, now: datetime | None = None) -> Reminder:
@@ -289,12 +309,13 @@ def still_wanted(db: sqlite_utils.Database, reminder: Reminder, tz: ZoneInfo) ->
     item = plan.get(db, reminder.plan_item_id)
     if item is None or item.status != "active":
         return item, "cancelled"
-    if item.answer in ("done", "not_coming"):
+    if not item.repeat_weeks and item.answer in ("done", "not_coming"):
         return item, "answered"
-    local_day = reminder.occurrence.astimezone(tz).date()
-    if not any(e.starts == reminder.occurrence for e in agenda.occurrences(item, local_day, local_day, tz)):
+    if item.kind != "task" and not agenda.happens_at(item, reminder.occurrence, tz):
         return item, "changed"
-    if plan.occurrence_answer(db, item.id, iso(reminder.occurrence)) == "not_coming":
+    if item.kind == "task" and item.deadline != iso(reminder.occurrence):
+        return item, "changed"
+    if item.repeat_weeks and plan.occurrence_answer(db, item.id, iso(reminder.occurrence)) == "not_coming":
         return item, "answered"
     return item, None
 

@@ -78,6 +78,16 @@ def test_the_change_back_to_winter_time_in_the_night_of_a_night_shift():
     assert found[1].occurrence - found[1].due_at == timedelta(hours=1)
 
 
+def test_an_hour_before_a_shift_in_the_night_the_clocks_go_forward_is_a_real_hour():
+    # 29 March 2026: 02:00 becomes 03:00. A shift at 03:30 (01:30 UTC): one hour before is 01:30 local (00:30 UTC).
+    shift = item(starts_at=iso(oslo(2026, 3, 29, 3, 30)), duration=240)
+    found = reminders.plan_item(shift, reminders.Settings(evening=None), None, oslo(2026, 3, 28, 12), OSLO)
+    assert planned(found) == [("lead", "Sun 29.03 01:30")]
+    assert found[0].occurrence - found[0].due_at == timedelta(hours=1)
+    [entry] = agenda.occurrences(shift, date(2026, 3, 29), date(2026, 3, 29), OSLO)
+    assert entry.ends.strftime("%H:%M") == "07:30" and entry.ends - entry.starts == timedelta(hours=4)
+
+
 def test_declined_weeks_and_answered_items_get_no_reminders():
     shift = item(starts_at=iso(oslo(2026, 11, 28, 10)), repeat=1)
     declined = frozenset({oslo(2026, 11, 28, 10).astimezone(UTC)})
@@ -279,3 +289,68 @@ def test_the_lease_passes_at_once_when_the_holder_on_this_machine_is_dead(conn):
     assert [r.kind for r in reminders.claim_due(conn, now + timedelta(seconds=2))] == ["evening"]
     lease.give_up(conn, "restarted")
     assert database.get_meta(conn, lease.KEY) is None
+
+
+def test_a_meeting_weeks_ahead_is_planned_when_it_comes_within_reach(conn):
+    cand = candidate(conn)
+    meeting_at(conn, cand, oslo(2026, 12, 10, 10))
+    assert reminders.top_up(conn, oslo(2026, 11, 22, 12), OSLO) == 1
+    assert statuses(conn) == []                                        # 18 days ahead: not yet
+    reminders.top_up(conn, oslo(2026, 12, 3, 12), OSLO)                # a week before
+    assert [r.kind for r in reminders.claim_due(conn, oslo(2026, 12, 9, 18, 0))] == ["evening"]
+
+
+def test_a_reminder_for_a_time_the_clocks_pass_twice_still_goes_out(conn):
+    # 25 October 2026: 02:30 happens twice in Oslo. A weekly shift at 02:30 from 18 October.
+    cand = candidate(conn)
+    plan.create(conn, cand.id, "shift", {"starts_at": iso(oslo(2026, 10, 18, 2, 30)), "repeat_weeks": 1}, "test",
+                now=oslo(2026, 10, 10, 12))
+    reminders.top_up(conn, oslo(2026, 10, 19, 12), OSLO)
+    (r,) = [x for x in reminders.claim_due(conn, oslo(2026, 10, 24, 18, 0)) if x.kind == "evening"]
+    assert r.occurrence.date() == date(2026, 10, 25)
+    assert reminders.still_wanted(conn, r, OSLO)[1] is None
+
+
+def test_a_later_setting_does_not_lose_a_reminder_whose_new_time_has_passed(conn):
+    cand = candidate(conn)
+    meeting_at(conn, cand, oslo(2026, 11, 25, 10))
+    reminders.top_up(conn, oslo(2026, 11, 22, 12), OSLO)
+    # At 08:30 the candidate asks for two hours before instead of one: 08:00 has passed.
+    reminders.change_settings(conn, cand.id, lead_minutes=120)
+    reminders.top_up(conn, oslo(2026, 11, 25, 8, 30), OSLO)
+    (lead,) = reminders.claim_due(conn, oslo(2026, 11, 25, 8, 30))
+    assert (lead.kind, lead.minutes, lead.due_at) == ("lead", 120, oslo(2026, 11, 25, 8, 30))
+
+
+def test_the_specialist_moving_a_meeting_does_not_send_what_is_past_for_the_new_time(conn):
+    cand = candidate(conn)
+    meeting = meeting_at(conn, cand, oslo(2026, 11, 25, 10))
+    reminders.top_up(conn, oslo(2026, 11, 22, 12), OSLO)
+    plan.update(conn, meeting.id, {"starts_at": iso(oslo(2026, 11, 25, 9))}, now=oslo(2026, 11, 25, 8, 30))
+    reminders.top_up(conn, oslo(2026, 11, 25, 8, 30), OSLO)     # "Changed in your plan" tells them
+    assert reminders.claim_due(conn, oslo(2026, 11, 25, 8, 31)) == []
+
+
+def test_migration_6_forgets_old_answers_on_a_whole_series_of_shifts(tmp_path):
+    old = database.connect(tmp_path / "old.db", migrate_to=5)
+    cand = candidate(old)
+    shift = plan.create(old, cand.id, "shift", {"starts_at": iso(oslo(2026, 11, 28, 10)), "repeat_weeks": 1}, "test")
+    old.execute("UPDATE plan_items SET answer = 'not_coming' WHERE id = ?", [shift.id])
+    database.migrate(old)
+    assert plan.get(old, shift.id).answer is None
+    reminders.top_up(old, oslo(2026, 11, 22, 12), OSLO)
+    assert old.execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 2
+    old.close()
+
+
+def test_the_specialist_sees_shifts_the_candidate_added_only_when_the_candidate_shares(conn):
+    from bot import consent
+
+    cand = candidate(conn)
+    mine = plan.create(conn, cand.id, "shift", {"starts_at": iso(oslo(2026, 11, 28, 10))}, f"candidate:{cand.user_id}", announce=False)
+    theirs = meeting_at(conn, cand, oslo(2026, 11, 25, 10))
+    items = plan.for_candidate(conn, cand.id)
+    assert [i.id for i in plan.visible_to_specialist(conn, cand.user_id, items)] == [theirs.id]
+    consent.record(conn, cand.user_id, "specialist", True, "so")
+    assert {i.id for i in plan.visible_to_specialist(conn, cand.user_id, items)} == {theirs.id, mine.id}
+    assert conn.execute("SELECT COUNT(*) FROM outbox WHERE ref_id = ?", [mine.id]).fetchone()[0] == 0   # she added it: no message

@@ -380,13 +380,15 @@ def create_api(
     @api.get("/v1/candidates/{candidate_id}/plan-items", response_model=list[schemas.PlanItemOut], responses=ERRORS, tags=["plan"])
     async def list_plan_items(candidate_id: PathId, scope: Auth):
         await candidate_or_404(scope, candidate_id)
-        return [await storage.run(_plan_item_out, i) for i in await storage.run(plan.for_candidate, candidate_id)]
+        return [await storage.run(_plan_item_out, i) for i in await storage.run(_visible_plan, candidate_id)]
 
     async def plan_item_or_404(scope: Scope, item_id: int) -> plan.PlanItem:
         item = await storage.run(plan.get, item_id)
         if item is None:
             raise ApiError(404, "no such plan item")
         await candidate_or_404(scope, item.candidate_id)
+        if item.id not in {i.id for i in await storage.run(_visible_plan, item.candidate_id)}:
+            raise ApiError(404, "no such plan item")  # a shift the candidate added and does not share
         return item
 
     @api.get("/v1/plan-items/{item_id}", response_model=schemas.PlanItemOut, responses=ERRORS, tags=["plan"])
@@ -566,6 +568,11 @@ def _create_candidate(db, scope: Scope, specialist_id: int, body: schemas.Candid
     if people.looks_like_id_number(label):
         return ("name" if body.name else "case_id"), "must not contain an ID number"
     return invitations.invite_candidate(db, specialist_id, label, body.language_hint, case_id=body.case_id)
+
+
+def _visible_plan(db, candidate_id: int) -> list[plan.PlanItem]:
+    cand = people.get_candidate(db, candidate_id)
+    return plan.visible_to_specialist(db, cand.user_id if cand else None, plan.for_candidate(db, candidate_id))
 
 
 def _plan_item_out(db, item: plan.PlanItem) -> dict:

@@ -43,6 +43,7 @@ WHY_LABEL = {
 }
 HOW_LONG_LABEL = {
     "today": ("1️⃣", N_("Today")),
+    "tomorrow": ("🌅", N_("Tomorrow")),
     "few_days": ("📆", N_("A few days")),
     "unknown": ("🤷", N_("I don't know")),
 }
@@ -61,7 +62,7 @@ async def ask_why(update: Update, context: Context, w: Who, what: str) -> None:
 
 async def ask_how_long(update: Update, context: Context, w: Who, what: str, why: str) -> None:
     buttons = [button(w.t, f"abs:show:{what}:{why}:{key}", icon, label) for key, (icon, label) in HOW_LONG_LABEL.items()]
-    await send(update, context, w.t("For how long?"), InlineKeyboardMarkup(rows([*buttons, home_button(w.t)], 3)))
+    await send(update, context, w.t("For how long?"), InlineKeyboardMarkup(rows([*buttons, home_button(w.t)], 2)))
 
 
 def _people(db, user_id: int) -> tuple[int, str | None, bool, bool]:

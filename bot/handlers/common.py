@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -91,6 +92,11 @@ def card_name(t: Translator, card) -> str:
     (`card` is a bot.interests.cards.Card)."""
     norwegian, own = card.norwegian.name, card.text(t.code).name
     return t.isolate(norwegian) if own == norwegian else f"{t.isolate(norwegian)} = {own}"
+
+
+def number(text: str) -> int | None:
+    """A small whole number from callback data (ids, hours, minutes); None if forged."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text or "") else None
 
 
 def button(t: Translator, data: str, icon: str, label: str) -> InlineKeyboardButton:

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.handlers.common import home_button, rows
 from bot.i18n import N_, Translator
 
-HOURS = range(6, 23)
+HOURS = range(24)  # night shifts and early buses too
 MINUTES = (0, 15, 30, 45)
 DAY_PATTERN = re.compile(r"^20[0-9]{2}[01][0-9][0-3][0-9]$")
 TIME_PATTERN = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")

@@ -17,7 +17,9 @@ from bot.db import iso, utcnow
 from bot.handlers.common import (
     Context,
     button,
+    close_buttons,
     config,
+    number,
     send,
     send_menu,
     stale_button_reply,
@@ -99,11 +101,14 @@ def item_message(
     return text, answer_markup(t, item)
 
 
-def answer_markup(t: Translator, item: plan.PlanItem, chosen: str | None = None, prefix: str | None = None) -> InlineKeyboardMarkup:
+def answer_markup(
+    t: Translator, item: plan.PlanItem, chosen: str | None = None, prefix: str | None = None, removable: bool = False,
+) -> InlineKeyboardMarkup:
     """The answer buttons; once answered, the chosen one says what was chosen and the other
     stays, to change one's mind. `chosen` is one week's answer of a repeating shift;
-    `prefix` makes the buttons a reminder's (rem:<id>) rather than the item's."""
-    chosen = chosen or item.answer
+    `prefix` makes the buttons a reminder's (rem:<id>) rather than the item's; `removable`
+    adds 🗑 (a shift the candidate added themselves)."""
+    chosen = chosen or (None if item.repeat_weeks else item.answer)
     prefix = prefix or f"plan:{item.id}"
 
     def choice(answer: str, icon: str, label: str) -> InlineKeyboardButton:
@@ -120,8 +125,13 @@ def answer_markup(t: Translator, item: plan.PlanItem, chosen: str | None = None,
     if item.latitude is not None and item.longitude is not None:
         extra.insert(0, button(t, f"{prefix}:where", "📍", N_("Where?")))
     rows.append(extra)
+    last = []
     if item.place and item.kind != "task" and prefix.startswith("plan:"):  # how long to get there: "leave now" reminders
-        rows.append([button(t, f"rem:travel:{item.id}", "🚌", N_("Travel time"))])
+        last.append(button(t, f"rem:travel:{item.id}", "🚌", N_("Travel time")))
+    if removable:
+        last.append(button(t, f"plan:{item.id}:remove", "🗑", N_("Remove")))
+    if last:
+        rows.append(last)
     return InlineKeyboardMarkup(rows)
 
 
@@ -139,10 +149,10 @@ async def plan_button(update: Update, context: Context) -> None:
         else:
             await stale_button_reply(update, context, w)
         return
-    mine = w.user is not None and w.user.role == "candidate" and len(parts) == 3 and parts[1].isdigit()
-    item = await storage(context).run(own_item, w.user.id, int(parts[1])) if mine else None
+    mine = w.user is not None and w.user.role == "candidate" and len(parts) == 3 and number(parts[1]) is not None
+    item = await storage(context).run(own_item, w.user.id, number(parts[1])) if mine else None
     action = parts[2] if len(parts) == 3 else ""
-    if item is None or (action not in plan.ANSWERS and action not in ("where", "say", "ics")):  # not theirs, cancelled, old or forged
+    if item is None or (action not in plan.ANSWERS and action not in ("where", "say", "ics", "remove")):  # not theirs, cancelled, old or forged
         await query.answer()
         await stale_button_reply(update, context, w)
         return
@@ -154,6 +164,10 @@ async def plan_button(update: Update, context: Context) -> None:
         await query.answer()
         await send_calendar(update, context, w, [item])
         return
+    if action == "remove":
+        await query.answer()
+        await remove_own(update, context, w, item)
+        return
     if action == "where":
         await query.answer()
         if item.latitude is None:
@@ -161,26 +175,40 @@ async def plan_button(update: Update, context: Context) -> None:
             return
         await context.bot.send_location(update.effective_chat.id, item.latitude, item.longitude)
         return
-    if item.answer == action:  # the same answer again: nothing changes
+    tz = config(context).timezone
+    next_start = agenda.next_occurrence(item, utcnow(), tz) if item.repeat_weeks else None
+    occurrence = iso(next_start) if next_start else None  # from the plan, a shift's answer is for its coming week
+    if item.repeat_weeks and occurrence is None:
+        await query.answer()
+        await stale_button_reply(update, context, w)
+        return
+    if await storage(context).run(plan.answer_for, item, occurrence) == action:  # the same answer again: nothing changes
         await query.answer(w.t(ANSWER_TEXT[action]))
         return
     await query.answer()
-    occurrence = None
-    if item.repeat_weeks:  # from the plan, an answer is for the coming week
-        next_start = agenda.next_occurrence(item, utcnow(), config(context).timezone)
-        occurrence = iso(next_start) if next_start else None
-        if occurrence is None:
-            await stale_button_reply(update, context, w)
-            return
     item = await storage(context).run(plan.answer, w.user.id, item.id, action, None, occurrence)
     if item is None:  # cancelled a moment ago
         await stale_button_reply(update, context, w)
         return
     try:  # the chosen answer shows on its button; the other one stays, to change one's mind
-        await query.edit_message_reply_markup(answer_markup(w.t, item, action if occurrence else None))
+        await query.edit_message_reply_markup(answer_markup(w.t, item, action if occurrence else None, removable=_added_by(w, item)))
     except BadRequest:
         pass
     await after_answer(update, context, w, item, action, occurrence)
+
+
+def _added_by(w, item: plan.PlanItem) -> bool:
+    return item.created_by == f"candidate:{w.user.id}"
+
+
+async def remove_own(update: Update, context: Context, w, item: plan.PlanItem) -> None:
+    """🗑 A shift the candidate added themselves (and only such a one) comes out of the plan."""
+    if not _added_by(w, item):
+        await stale_button_reply(update, context, w)
+        return
+    await storage(context).run(plan.cancel, item.id)
+    await close_buttons(update)
+    await send_menu(update, context, w, w.t("🗑 Removed from your plan."))
 
 
 async def after_answer(
@@ -276,11 +304,12 @@ async def show_plan(update: Update, context: Context, w) -> None:
     await send(update, context, overview(t, days, tz), calendar)
     now = utcnow()
     for item in items:
-        chosen = None
-        if item.repeat_weeks:  # the answer for the coming week
+        chosen, next_start = None, None
+        if item.repeat_weeks:  # the coming week: its day, and its answer
             next_start = agenda.next_occurrence(item, now, tz)
             chosen = next_start and await storage(context).run(plan.occurrence_answer, item.id, iso(next_start))
-        await send(update, context, "\n".join(describe(t, item, tz, translated)), answer_markup(t, item, chosen))
+        await send(update, context, "\n".join(describe(t, item, tz, translated, at=next_start)),
+                   answer_markup(t, item, chosen, removable=_added_by(w, item)))
     await send_menu(update, context, w)
 
 

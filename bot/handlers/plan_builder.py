@@ -18,6 +18,7 @@ from bot.handlers.common import (
     button,
     config,
     home_button,
+    number,
     require_role,
     rows,
     send,
@@ -52,8 +53,8 @@ async def plan_builder_button(update: Update, context: Context) -> None:
         return
     parts = update.callback_query.data.split(":")
     draft = w.user.pending_data if w.user.pending_input == "plan_draft" else None
-    if parts[1] == "new" and len(parts) == 4 and parts[2] in ALLOWED[w.user.role] and parts[3].isdigit():
-        cid = await storage(context).run(_may_plan_for, w.user, int(parts[3]))
+    if parts[1] == "new" and len(parts) == 4 and parts[2] in ALLOWED[w.user.role] and number(parts[3]) is not None:
+        cid = await storage(context).run(_may_plan_for, w.user, number(parts[3]))
         if cid is None:
             await stale_button_reply(update, context, w)
             return
@@ -94,14 +95,14 @@ async def step_chosen(update: Update, context: Context, w: Who, draft: dict, ste
         await save(update, context, w, draft)
     elif step == "day" and parse_day(value):
         await ask(update, context, w, {**draft, "day": value}, "hour", t("🕘 What time?"), hour_markup(t, "pb:hour"))
-    elif step == "hour" and value.isdigit():
-        await ask(update, context, w, draft, "at", t("🕘 What time?"), minute_markup(t, "pb:at", int(value) % 24))
+    elif step == "hour" and number(value) is not None:
+        await ask(update, context, w, draft, "at", t("🕘 What time?"), minute_markup(t, "pb:at", number(value) % 24))
     elif step == "at" and parse_time(value):
         await time_chosen(update, context, w, {**draft, "at": value})
-    elif step == "dur" and value.isdigit() and int(value) in DURATIONS:
-        await ask_place(update, context, w, {**draft, "minutes": int(value)})
-    elif step == "endhour" and value.isdigit():
-        await ask(update, context, w, draft, "end", t("🏁 When does the shift end?"), minute_markup(t, "pb:end", int(value) % 24))
+    elif step == "dur" and number(value) in DURATIONS:
+        await ask_place(update, context, w, {**draft, "minutes": number(value)})
+    elif step == "endhour" and number(value) is not None:
+        await ask(update, context, w, draft, "end", t("🏁 When does the shift end?"), minute_markup(t, "pb:end", number(value) % 24))
     elif step == "end" and parse_time(value):
         start, end = parse_time(draft["at"]), parse_time(value)
         minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
@@ -200,10 +201,11 @@ async def save(update: Update, context: Context, w: Who, draft: dict) -> None:
     context.application.bot_data["deliverer"].wake()
     t = w.t
     if own:  # the candidate sees what they added, with its buttons
-        await send(update, context, "\n".join([t("✅ Saved in your plan:"), "", *describe(t, item, tz)]), answer_markup(t, item))
+        await send(update, context, "\n".join([t("✅ Saved in your plan:"), "", *describe(t, item, tz)]),
+                   answer_markup(t, item, removable=True))
         await send_menu(update, context, w)
         return
-    lines = [t("✅ Saved. The candidate gets it in their plan now, with reminders."), "", *describe(t, item, tz)]
+    lines = [t("✅ Saved. The candidate gets it in their plan now."), "", *describe(t, item, tz)]
     if w.user.role == "specialist":
         more = [button(t, f"spec:plan:{cand.id}", "📅", N_("Plan")), home_button(t)]
         await send(update, context, "\n".join(lines), InlineKeyboardMarkup([more]))

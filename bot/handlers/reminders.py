@@ -19,6 +19,7 @@ from bot.handlers.common import (
     button,
     config,
     home_button,
+    number,
     require_role,
     rows,
     send,
@@ -97,31 +98,33 @@ async def reminders_button(update: Update, context: Context) -> None:
         return
     parts = update.callback_query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
-    if action.isdigit() and len(parts) == 3:
-        await reminder_tapped(update, context, w, int(action), parts[2])
+    arg = number(parts[2]) if len(parts) > 2 else None
+    today = utcnow().astimezone(config(context).timezone).date()
+    if number(action) is not None and len(parts) == 3:
+        await reminder_tapped(update, context, w, number(action), parts[2])
     elif action == "set":
         await show_settings(update, context, w)
     elif action in ("eve", "lead", "chk") and len(parts) == 3:
         await setting_chosen(update, context, w, action, parts[2])
-    elif action == "travel" and len(parts) == 3 and parts[2].isdigit():
-        await ask_travel(update, context, w, int(parts[2]))
-    elif action == "tt" and len(parts) == 4 and parts[2].isdigit():
-        await travel_chosen(update, context, w, int(parts[2]), parts[3])
+    elif action == "travel" and arg is not None:
+        await ask_travel(update, context, w, arg)
+    elif action == "tt" and len(parts) == 4 and arg is not None:
+        await travel_chosen(update, context, w, arg, parts[3])
     elif action == "own":
         await show_own(update, context, w)
     elif action == "od":
-        await send(update, context, w.t("🔔 Which day?"), day_markup(w.t, "rem:oh", utcnow().astimezone(config(context).timezone).date(), 7))
+        await send(update, context, w.t("🔔 Which day?"), day_markup(w.t, "rem:oh", today, 7))
     elif action == "oh" and len(parts) == 3 and parse_day(parts[2]):
         await send(update, context, w.t("🕘 What time?"), hour_markup(w.t, f"rem:om:{parts[2]}"))
-    elif action == "om" and len(parts) == 4 and parse_day(parts[2]) and parts[3].isdigit():
-        await send(update, context, w.t("🕘 What time?"), minute_markup(w.t, f"rem:ot:{parts[2]}", int(parts[3]) % 24))
+    elif action == "om" and len(parts) == 4 and parse_day(parts[2]) and number(parts[3]) is not None:
+        await send(update, context, w.t("🕘 What time?"), minute_markup(w.t, f"rem:ot:{parts[2]}", number(parts[3]) % 24))
     elif action == "ot" and len(parts) == 4:
         await own_time_chosen(update, context, w, parts[2], parts[3])
     elif action == "plain":
         await own_text_written(update, context, w, None)
-    elif action == "del" and len(parts) == 3 and parts[2].isdigit():
+    elif action == "del" and arg is not None:
         cand = await storage(context).run(people.candidate_of_user, w.user.id)
-        await storage(context).run(reminders.delete_own, cand.id, int(parts[2]))
+        await storage(context).run(reminders.delete_own, cand.id, arg)
         await show_own(update, context, w)
     else:
         await stale_button_reply(update, context, w)
@@ -146,8 +149,7 @@ async def reminder_tapped(update: Update, context: Context, w: Who, reminder_id:
         return
     if answered == action:  # the same answer again
         return
-    local_day = r.occurrence.astimezone(tz).date()
-    if item.kind != "task" and not any(e.starts == r.occurrence for e in agenda.occurrences(item, local_day, local_day, tz)):
+    if item.kind != "task" and not agenda.happens_at(item, r.occurrence, tz):
         await send_menu(update, context, w, w.t("⌛ This was changed after the reminder. Look in 📅 My plan."))
         return
     occurrence = iso(r.occurrence) if item.repeat_weeks else None
@@ -239,10 +241,10 @@ async def ask_travel(update: Update, context: Context, w: Who, item_id: int) -> 
 
 async def travel_chosen(update: Update, context: Context, w: Who, item_id: int, value: str) -> None:
     item = await storage(context).run(own_item, w.user.id, item_id)
-    if item is None or not item.place or not (value == "none" or value.isdigit()):
+    minutes = None if value == "none" else number(value)
+    if item is None or not item.place or (value != "none" and minutes is None):
         await stale_button_reply(update, context, w)
         return
-    minutes = None if value == "none" else int(value)
     try:
         await storage(context).run(reminders.set_travel_minutes, item.candidate_id, item.place, minutes)
     except ValueError:
@@ -251,7 +253,7 @@ async def travel_chosen(update: Update, context: Context, w: Who, item_id: int, 
     context.application.bot_data["deliverer"].wake()
     t = w.t
     if minutes is None:
-        reply = t("🙂 Then I remind you before it starts, as before.")
+        reply = t("🙂 OK. No travel time for this place.")
     else:
         reply = t("✅ I tell you when to leave: {minutes} min before, and {extra} min extra. At work, on time means a little early.",
                   minutes=minutes, extra=reminders.EARLY_MINUTES)

@@ -301,7 +301,7 @@ def _plan_of(db, specialist_id: int, candidate_id: int):
     cand = people.specialist_candidate(db, specialist_id, candidate_id)
     if cand is None or cand.user_id is None:
         return None, []
-    return cand, plan.upcoming(db, cand.id, None, 20)
+    return cand, plan.visible_to_specialist(db, cand.user_id, plan.upcoming(db, cand.id, None, 20))
 
 
 async def show_plan_of(update: Update, context: Context, w: Who, candidate_id: int) -> None:
@@ -331,7 +331,8 @@ async def show_plan_of(update: Update, context: Context, w: Who, candidate_id: i
 async def cancel_plan_item(update: Update, context: Context, w: Who, item_id: int) -> None:
     def cancel(db):
         item = plan.get(db, item_id)
-        if item is None or people.specialist_candidate(db, w.user.id, item.candidate_id) is None:
+        cand = people.specialist_candidate(db, w.user.id, item.candidate_id) if item else None
+        if cand is None or item.id not in {i.id for i in plan.visible_to_specialist(db, cand.user_id, [item])}:
             return None
         return plan.cancel(db, item_id)
 
