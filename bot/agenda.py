@@ -87,6 +87,11 @@ def occurrences(item: PlanItem, start: date, end: date, tz: ZoneInfo) -> list[En
     return found
 
 
+def ends(item: PlanItem, starts: datetime, tz: ZoneInfo) -> datetime:
+    """When the occurrence that starts at `starts` ends."""
+    return _after(starts.astimezone(tz), timedelta(minutes=item.duration_minutes or DEFAULT_MINUTES), tz)
+
+
 def _after(moment: datetime, length: timedelta, tz: ZoneInfo) -> datetime:
     """`moment + length` in real time (an 8-hour night shift is 8 hours when the clocks change)."""
     return (moment.astimezone(timezone.utc) + length).astimezone(tz)

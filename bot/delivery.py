@@ -326,7 +326,7 @@ def _reminder_facts(db, r: reminders.Reminder, tz):
     item, why_not = reminders.still_wanted(db, r, tz)
     answer = None
     if item is not None and why_not is None:
-        answer = plan.occurrence_answer(db, item.id, iso(r.occurrence)) if item.repeat_weeks else item.answer
+        answer = plan.answer_for(db, item, iso(r.occurrence))
     return user, item, answer, why_not
 
 

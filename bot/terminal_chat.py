@@ -47,7 +47,8 @@ PERSONAS = {
     )
 }
 
-HELP = """Type a message and press Enter, or a number to tap that button.
+HELP = """Type a message and press Enter, or a number to tap that button (the buttons of all the bot's
+replies since your last line are numbered one after another).
   :as sara | alina | ola   switch person (job specialist, candidate, mentor); shows their latest buttons
   :open                    open the last invitation link the bot showed
   :photo FILE [caption]    send a picture (a mentor shares a workplace word: caption = the word)
@@ -69,6 +70,7 @@ class TerminalChat:
         self.last_link: str | None = None
         self._done: dict[int, asyncio.Event] = {}
         self._printed: dict[int, str | None] = {}
+        self._new_turn = True
         self.scheduler = None  # set by run_chat: `:later` moves its clock
         self.later = timedelta(0)
         server.listeners.append(self.on_bot_event)
@@ -99,9 +101,10 @@ class TerminalChat:
             path = self.save_file(message)
             self.print(f"  [{message.kind} saved: {path}]")
         if message.buttons and message.chat_id == self.current.user_id:
-            self.buttons = {}
+            if self._new_turn:  # the replies to what the person just did are numbered from 1 on
+                self.buttons, self._new_turn = {}, False
             labels = []
-            for number, label in enumerate(message.button_texts(), start=1):
+            for number, label in enumerate(message.button_texts(), start=len(self.buttons) + 1):
                 self.buttons[number] = (message, label)
                 labels.append(f"[{number}] {label}")
             self.print("  " + "   ".join(labels))
@@ -152,6 +155,7 @@ class TerminalChat:
         line = line.strip()
         if not line:
             return True
+        self._new_turn = True
         if line in (":quit", ":q", ":exit"):
             return False
         if line == ":help":

@@ -133,7 +133,8 @@ async def test_a_weekly_shift_added_by_the_candidate_the_check_in_and_a_travel_t
     await h.press(amina, "🔁 " + SO("Every week"))
     replies = await h.say(amina, "Kiwi Storo")
     saved = next(m for m in replies if m.text.startswith(SO("✅ Saved in your plan:")))
-    assert SO("🔁 Every week") in saved.text and "⏱ " + SO("{minutes} minutes", minutes=510) in saved.text
+    ends = datetime(day.year, day.month, day.day, 15, 30, tzinfo=OSLO)
+    assert SO("🔁 Every week") in saved.text and "🏁 " + SO.clock(ends, OSLO) in saved.text
 
     # 🚌 20 minutes to get there: "leave now" at 06:30 instead of "in 60 min".
     replies = await h.press(amina, "🚌 " + SO("Travel time"), saved)

@@ -19,6 +19,7 @@ from bot.handlers.common import (
     button,
     close_buttons,
     config,
+    home_button,
     number,
     send,
     send_menu,
@@ -75,8 +76,11 @@ def describe(
     if item.title:
         lines.append(with_translation(item.title))
     if item.starts_at:
-        lines.append("🕘 " + t.when(at or datetime.fromisoformat(item.starts_at), tz))
-    if item.duration_minutes:
+        starts = at or datetime.fromisoformat(item.starts_at)
+        lines.append("🕘 " + t.when(starts, tz))
+        if item.kind == "shift" and item.duration_minutes:  # a shift: when it ends ("🏁 15:30"), on its own line for right-to-left
+            lines.append("🏁 " + t.clock(agenda.ends(item, starts, tz), tz))
+    if item.duration_minutes and item.kind != "shift":
         lines.append("⏱ " + t("{minutes} minutes", minutes=item.duration_minutes))
     if item.repeat_weeks:
         lines.append(t(REPEATS[item.repeat_weeks]))
@@ -289,10 +293,9 @@ async def show_plan(update: Update, context: Context, w) -> None:
     items = await storage(context).run(plan.upcoming, cand.id) if cand else []
     t = w.t
     own = [button(t, "pb:new:shift:0", "🕘", N_("Add a shift")), button(t, "rem:set", "⏰", N_("Reminders"))]
-    if not items:
+    if not items:  # one message: what can be done here, and the way home
         await send(update, context, t("📅 Nothing in your plan yet. Your job specialist adds meetings, shifts and tasks here."),
-                   InlineKeyboardMarkup([own]))
-        await send_menu(update, context, w)
+                   InlineKeyboardMarkup([own, [home_button(t)]]))
         return
     texts = list(dict.fromkeys(x for item in items for x in (item.title, item.bring) if x))
     machine = context.application.bot_data["translation"]

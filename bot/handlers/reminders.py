@@ -76,10 +76,6 @@ def spoken(r: reminders.Reminder, item: plan.PlanItem, tz: ZoneInfo, now: dateti
     return speakable([heading(nb, r, now), *describe(nb, item, tz, at=r.occurrence if item.kind != "task" else None)])
 
 
-def _answer_of(db, r: reminders.Reminder, item: plan.PlanItem) -> str | None:
-    return plan.occurrence_answer(db, item.id, iso(r.occurrence)) if item.repeat_weeks else item.answer
-
-
 def _mine(db, user_id: int, reminder_id: int):
     """(reminder, its active item, the answer so far) if the reminder is this candidate's; else None."""
     cand = people.candidate_of_user(db, user_id)
@@ -89,7 +85,7 @@ def _mine(db, user_id: int, reminder_id: int):
     item = plan.get(db, r.plan_item_id)
     if item is None or item.status != "active":
         return None
-    return r, item, _answer_of(db, r, item)
+    return r, item, plan.answer_for(db, item, iso(r.occurrence))
 
 
 async def reminders_button(update: Update, context: Context) -> None:
