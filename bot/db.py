@@ -473,6 +473,42 @@ def _migration_6_reminders(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_7_work_rules(db: sqlite_utils.Database) -> None:
+    """What each candidate has read of the rules of working life, and answered; questions
+    they send their job specialist, and the answers."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE rule_progress (
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            topic_id TEXT NOT NULL,            -- an id in content/rules/topics.json
+            read_at TEXT NOT NULL,
+            answer INTEGER,                    -- the scenario answer chosen (index), if any
+            answered_at TEXT,
+            PRIMARY KEY (candidate_id, topic_id)
+        );
+        CREATE TABLE questions (               -- a question about work the candidate sent their job specialist
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,                -- as the candidate wrote it
+            language TEXT NOT NULL,            -- the candidate's language then
+            asked_at TEXT NOT NULL,
+            answer TEXT,                       -- as the specialist wrote it
+            answered_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            answered_at TEXT
+        );
+        CREATE INDEX questions_by_candidate ON questions (candidate_id);
+        CREATE TABLE rule_of_week (            -- opt-in: one unread topic a week
+            candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+            weekday INTEGER NOT NULL,          -- 0 = Monday
+            local_time TEXT NOT NULL,          -- HH:MM in the service's time zone
+            next_at TEXT NOT NULL              -- UTC; moved a week on when it fires
+        );
+        CREATE INDEX rule_of_week_next ON rule_of_week (next_at);
+        """,
+    )
+
+
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_foundation,
@@ -481,6 +517,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4_interest_cards,
     _migration_5_vocabulary,
     _migration_6_reminders,
+    _migration_7_work_rules,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -24,7 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from bot import languages, lease, outbox, people, plan, reminders, translation, wordlists, workplace_rules
+from bot import languages, lease, outbox, people, plan, reminders, translation, wordlists, work_rules, workplace_rules
 from bot.background import BackgroundLoop
 from bot.db import iso, utcnow
 from bot.i18n import N_, translator
@@ -53,6 +53,7 @@ class Scheduler(BackgroundLoop):
             return False  # another running process sends
         planned = await self._plan(reminders.top_up, now, self.timezone, PLAN_AT_ONCE)
         await self._plan(practice.fire_reminders, now, self.timezone)  # they become outbox rows
+        await self._plan(work_rules.fire_weekly, now, self.timezone)    # and these
         sent_reminders = await self.deliver_reminders()
         return await self.deliver_due() or sent_reminders or planned == PLAN_AT_ONCE
 
@@ -205,7 +206,13 @@ class Scheduler(BackgroundLoop):
             heading = t("📌 A rule at your workplace:") if row.kind == "workplace_rule" else t("💬 From your job specialist:")
             personal = row.kind == "message"  # one person's message: not kept in the shared cache, nobody asked
             (shown,) = await self._localise(row, t.code, [original], ask=not personal, cache=not personal)
-            await bot.send_message(chat_id, "\n".join([heading, *_pair(t, original, shown)]) + _machine_note(t, [shown]))
+            asked = [t("❓ You asked: {question}", question=t.isolate(thing["question"])), ""] if personal and thing.get("question") else []
+            await bot.send_message(chat_id, "\n".join([*asked, heading, *_pair(t, original, shown)]) + _machine_note(t, [shown]))
+        elif row.kind == "rule_of_week":
+            topic = work_rules.rules().topics[thing["topic"]]
+            text = t("🧭 Rule of the week: {title}", title=f"{topic.emoji} {topic.text(t.code).title}")
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("📖 " + t(N_("Read")), callback_data=f"wr:t:{topic.id}")]])
+            await bot.send_message(chat_id, text, reply_markup=markup)
         elif row.kind == "manual_translation":
             lines = [t("✍️ Your job specialist translated this for you:"), *_pair(t, thing["text"], translation.Translated(thing["translation"], False))]
             await bot.send_message(chat_id, "\n".join(lines))
@@ -343,6 +350,8 @@ def _facts(db, row: outbox.OutboxRow):
         thing = workplace_rules.get(db, row.ref_id)
     elif row.kind in ("message", "manual_translation", "practice_reminder"):
         thing = row.payload
+    elif row.kind == "rule_of_week":
+        thing = row.payload if row.payload.get("topic") in work_rules.rules().topics else None
     elif row.kind == "vocab_word":
         thing = practice.word_item(db, row.ref_id)
     else:

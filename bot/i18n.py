@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_day_names
 
 from bot import LOCALES_DIR, languages
 
@@ -73,6 +73,10 @@ class Translator:
     def weekday(self, day: date) -> str:
         """The weekday and the date in words: "mandag 23. november 2026"."""
         return format_date(day, format="full", locale=self.language.babel)
+
+    def day_name(self, weekday: int) -> str:
+        """The name of a weekday (0 = Monday) in the locale: "mandag", "Monday"."""
+        return get_day_names("wide", locale=self.language.babel)[weekday]
 
     def short_day(self, day: date) -> str:
         """The weekday and date in short, for a button: "man. 23. nov."."""

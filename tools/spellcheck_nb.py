@@ -5,7 +5,7 @@ ships, read by ``spylls`` (pure Python Hunspell). The test suite calls
 :func:`unknown_words`; run this file to check texts by hand:
 
     python tools/spellcheck_nb.py "Jeg liker å lage mat."
-    python tools/spellcheck_nb.py --content      # every Norwegian text in content/
+    python tools/spellcheck_nb.py --content      # every Norwegian text in content/ (cards, decks, work rules)
     python tools/spellcheck_nb.py --deck content/vocabulary/retail.json   # one vocabulary deck
 """
 from __future__ import annotations
@@ -59,6 +59,12 @@ def main(argv: list[str]) -> int:
 
         texts = [(card.id, text) for card in load_deck().all_cards() for text in card.norwegian_texts()]
         texts += [(word.id, text) for deck in load_decks().values() for word in deck.words for text in word.norwegian_texts()]
+        import json
+
+        rules = json.loads((Path(__file__).resolve().parents[1] / "content" / "rules" / "nb.json").read_text(encoding="utf-8"))
+        for topic_id, t in rules["topics"].items():
+            s = t["scenario"]
+            texts += [(f"rules:{topic_id}", x) for x in [t["title"], *t["text"], *t["do"], *t["dont"], s["question"], *s["answers"], *s["feedback"]]]
     elif argv[:1] == ["--deck"]:
         import json
 

@@ -8,7 +8,6 @@ from bot import invitations
 from bot.handlers.common import (
     Context,
     require_role,
-    send_menu,
     stale_button_reply,
     storage,
 )
@@ -16,13 +15,9 @@ from bot.handlers.absence import ask_what
 from bot.handlers.interests import interests_menu
 from bot.handlers.invite_links import send_invitation
 from bot.handlers.plan import show_plan
+from bot.handlers.rules import rules_menu
 from bot.handlers.words import words_menu
-from bot.i18n import N_
 
-#: Features that later issues build; until then each says so plainly.
-COMING = {
-    "rules": N_("🧭 The rules of Norwegian working life are coming soon."),
-}
 
 
 async def candidate_button(update: Update, context: Context) -> None:
@@ -48,7 +43,7 @@ async def candidate_button(update: Update, context: Context) -> None:
         await words_menu(update, context, w)
     elif action == "interests":
         await interests_menu(update, context, w)
-    elif action in COMING:
-        await send_menu(update, context, w, w.t(COMING[action]))
+    elif action == "rules":
+        await rules_menu(update, context, w)
     else:
         await stale_button_reply(update, context, w)

@@ -36,6 +36,7 @@ MENUS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("mentor:share_word", "📷", N_("Share a word")),
         ("mentor:my_words", "📋", N_("My words")),
         ("mentor:shift", "🕘", N_("Add a shift")),
+        ("wp:choose", "📌", N_("Workplace rule")),
         ("mentor:mentees", "👥", N_("My candidates")),
         ("menu:help", "❓", N_("Help")),
     ),

@@ -49,6 +49,21 @@ async def free_text(update: Update, context: Context) -> None:
 
         await text_written(update, context, w, update.effective_message.text)
         return
+    if w.user is not None and w.user.role in ("mentor", "specialist") and pending == "workplace_rule":
+        from bot.handlers.rules import workplace_rule_written
+
+        await workplace_rule_written(update, context, w, update.effective_message.text)
+        return
+    if w.user is not None and w.user.role == "specialist" and pending == "question_answer":
+        from bot.handlers.specialist import question_answer_written
+
+        await question_answer_written(update, context, w, update.effective_message.text)
+        return
+    if w.user is not None and w.user.role == "candidate" and w.user.onboarded and pending in (None, "rule_question"):
+        from bot.handlers.rules import question_typed
+
+        await question_typed(update, context, w, update.effective_message.text)  # a question about work
+        return
     await send_menu(update, context, w, w.t("🙂 I understand buttons best. Please tap a button."))
 
 

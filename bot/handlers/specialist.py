@@ -8,7 +8,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot import consent, invitations, languages, outbox, people, plan, translation
+from bot import consent, invitations, languages, outbox, people, plan, translation, work_rules
 from bot.db import utcnow
 from bot.handlers.common import (
     Context,
@@ -60,6 +60,8 @@ async def specialist_button(update: Update, context: Context) -> None:
         await show_interests(update, context, w, int(parts[2]))
     elif action == "voc" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_word_progress(update, context, w, int(parts[2]))
+    elif action == "ans" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
+        await answer_question(update, context, w, int(parts[2]))
     elif action == "plan" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
         await show_plan_of(update, context, w, int(parts[2]))
     elif action == "pcancel" and len(parts) == 3 and re.fullmatch(r"[0-9]{1,9}", parts[2]):
@@ -152,6 +154,7 @@ async def show_candidate(update: Update, context: Context, w: Who, candidate_id:
         buttons.append(button(t, f"spec:int:{cand.id}", "🎯", N_("Interests")))
         buttons.append(button(t, f"spec:voc:{cand.id}", "📚", N_("Words")))
         buttons.append(button(t, f"spec:plan:{cand.id}", "📅", N_("Plan")))
+        buttons.append(button(t, f"wp:for:{cand.id}", "📌", N_("Workplace rule")))
     buttons += [button(t, "spec:caseload", "👥", N_("My candidates")), home_button(t)]
     await send(update, context, "\n".join(lines), InlineKeyboardMarkup(rows(buttons)))
 
@@ -343,3 +346,31 @@ async def cancel_plan_item(update: Update, context: Context, w: Who, item_id: in
     context.application.bot_data["deliverer"].wake()
     await send(update, context, w.t("🚫 Cancelled. The candidate is told."))
     await show_plan_of(update, context, w, item.candidate_id)
+
+
+def _question_for(db, specialist_id: int, question_id: int):
+    found = work_rules.question(db, question_id)
+    cand = people.specialist_candidate(db, specialist_id, found.candidate_id) if found else None
+    return (found, cand) if cand else (None, None)
+
+
+async def answer_question(update: Update, context: Context, w: Who, question_id: int) -> None:
+    """✍️ under a candidate's question: the specialist's next text is the answer."""
+    found, cand = await storage(context).run(_question_for, w.user.id, question_id)
+    if found is None:
+        await stale_button_reply(update, context, w)
+        return
+    await storage(context).run(people.set_pending, w.user.id, "question_answer", {"question": question_id})
+    text = w.t("✍️ Write your answer. {label} gets it in their language.", label=w.t.isolate(cand.label))
+    await send(update, context, text, InlineKeyboardMarkup([[home_button(w.t)]]))
+
+
+async def question_answer_written(update: Update, context: Context, w: Who, text: str) -> None:
+    question_id = w.user.pending_data.get("question")
+    answered = await storage(context).run(work_rules.answer_question, question_id, w.user.id, text) if question_id else None
+    await storage(context).run(people.set_pending, w.user.id, None)
+    if answered is None:
+        await stale_button_reply(update, context, w)
+        return
+    context.application.bot_data["deliverer"].wake()
+    await send_menu(update, context, w, w.t("✅ Sent. The candidate gets your answer in their language."))
