@@ -502,7 +502,8 @@ def _migration_7_work_rules(db: sqlite_utils.Database) -> None:
             candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
             weekday INTEGER NOT NULL,          -- 0 = Monday
             local_time TEXT NOT NULL,          -- HH:MM in the service's time zone
-            next_at TEXT NOT NULL              -- UTC; moved a week on when it fires
+            next_at TEXT NOT NULL,             -- UTC; moved a week on when it fires
+            last_topic TEXT                    -- the topic sent last time: next time another unread one
         );
         CREATE INDEX rule_of_week_next ON rule_of_week (next_at);
         """,

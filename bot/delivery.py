@@ -206,7 +206,9 @@ class Scheduler(BackgroundLoop):
             heading = t("📌 A rule at your workplace:") if row.kind == "workplace_rule" else t("💬 From your job specialist:")
             personal = row.kind == "message"  # one person's message: not kept in the shared cache, nobody asked
             (shown,) = await self._localise(row, t.code, [original], ask=not personal, cache=not personal)
-            asked = [t("❓ You asked: {question}", question=t.isolate(thing["question"])), ""] if personal and thing.get("question") else []
+            quoted = (thing.get("question") or "") if personal else ""
+            quoted = quoted if len(quoted) <= 300 else quoted[:300] + "…"
+            asked = [t("❓ You asked: {question}", question=t.isolate(quoted)), ""] if personal and quoted else []
             await bot.send_message(chat_id, "\n".join([*asked, heading, *_pair(t, original, shown)]) + _machine_note(t, [shown]))
         elif row.kind == "rule_of_week":
             topic = work_rules.rules().topics[thing["topic"]]

@@ -24,6 +24,10 @@ RULES_DIR = CONTENT_DIR / "rules"
 PICTURES_DIR = PICTURE_CARDS_DIR / "rules"
 #: A keyword counts as found in a question when it matches this well (0-100).
 MATCH = 84
+#: Topics scoring below this share of the best one are not shown.
+KEEP_SHARE = 0.4
+#: Only the start of a very long text is searched.
+MAX_SEARCH = 300
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -121,17 +125,20 @@ def _words(text: str) -> list[str]:
 
 @cache
 def _index(code: str) -> tuple[dict[str, list[str]], dict[str, float]]:
-    """Per topic, its keywords and title words in `code` and in Norwegian (casefolded); and
-    a weight per keyword: one found in many topics says little (inverse document frequency)."""
-    base = languages.base_language()
+    """Per topic, its keywords in `code`, in Norwegian and in English (many type in English
+    too) and its title words, folded as the search folds text; and a weight per keyword: one
+    found in many topics says little (inverse document frequency). Short words from other
+    languages are left out: they match too much ("be" is Norwegian for "pray")."""
     found: dict[str, list[str]] = {}
     for topic in rules().topics.values():
         words = set()
-        for lang in dict.fromkeys((code, base)):
+        for lang in dict.fromkeys((code, languages.base_language(), "en")):
+            shortest = 2 if lang == code else 4  # "be" (pray) for a Norwegian, not for others
             text = topic.text(lang)
-            words.update(" ".join(_words(k)) for k in text.keywords)
-            words.update(w for w in _words(text.title) if len(w) > 3)
-        found[topic.id] = sorted(w for w in words if w)
+            words.update(k for k in (" ".join(_words(k)) for k in text.keywords) if len(k) >= shortest)
+            if lang in (code, languages.base_language()):
+                words.update(w for w in _words(text.title) if len(w) >= 5)  # "what", "hvis", "come" say nothing
+        found[topic.id] = sorted(words)
     frequency: dict[str, int] = {}
     for words in found.values():
         for w in words:
@@ -142,34 +149,49 @@ def _index(code: str) -> tuple[dict[str, list[str]], dict[str, float]]:
 
 def _match(keyword: str, query: str, words: list[str]) -> float:
     """How well one keyword is found in the question, 0-100."""
-    if " " in keyword:  # a phrase: somewhere in the question
-        return fuzz.partial_ratio(keyword, query) if len(query) >= len(keyword) - 2 else fuzz.ratio(keyword, query)
+    if " " in keyword:  # a phrase: as written somewhere in the question, or all its words in any order
+        in_order = fuzz.partial_ratio(keyword, query) if len(query) >= len(keyword) - 2 else fuzz.ratio(keyword, query)
+        return max(in_order, 100.0 if set(keyword.split()) <= set(words) else 0.0)
     best = 0.0
     for w in words:
         if w == keyword:
             return 100.0
-        if len(keyword) >= 5 and len(w) >= 5 and (w.startswith(keyword[:5]) or keyword.startswith(w[:5])):
-            best = max(best, 90.0)  # the same word bent: "syk", "sykt"; "pray", "praying"
-        elif len(keyword) >= 4:
-            best = max(best, fuzz.ratio(keyword, w))
+        if len(keyword) >= 5 and len(w) >= 5:
+            if w.startswith(keyword[:5]) or keyword.startswith(w[:5]):
+                best = max(best, 90.0)  # the same word bent: "sykdom", "sykmelding"; "praying"
+            else:
+                best = max(best, fuzz.ratio(keyword, w))  # a small typo
     return best
 
 
 def search(question: str, code: str, limit: int = 3) -> list[tuple[str, float]]:
-    """The topics that best fit a question written in language `code` (or in Norwegian),
-    best first, with their scores; only topics where something was found."""
-    query = " ".join(_words(question))
-    if not query:
+    """The topics that best fit a question written in language `code` (or in Norwegian or
+    English), best first, with their scores: only topics where something was found, and
+    none far behind the best."""
+    words = _words(question[:MAX_SEARCH])
+    if not words:
         return []
-    words = query.split()
+    query = " ".join(words)
     index, weight = _index(code)
     scores = []
     for topic_id, keywords in index.items():
-        score = sum(weight[k] * _match(k, query, words) / 100 for k in keywords if _match(k, query, words) >= MATCH)
+        score = 0.0
+        for k in keywords:
+            found = _match(k, query, words)
+            if found >= MATCH:
+                score += weight[k] * found / 100
         if score > 0:
             scores.append((topic_id, round(score, 3)))
     scores.sort(key=lambda s: -s[1])
-    return scores[:limit]
+    best = scores[0][1] if scores else 0
+    return [s for s in scores[:limit] if s[1] >= best * KEEP_SHARE]
+
+
+def is_question(text: str) -> bool:
+    """Whether typed text can be a question at all: more than one word, or one long word
+    ("ok", "👍" or direction marks alone are not)."""
+    words = _words(text[:MAX_SEARCH])
+    return len(words) > 1 or (len(words) == 1 and len(words[0]) >= 4)
 
 
 # -- what the candidate read and answered ----------------------------------------------
@@ -241,8 +263,8 @@ def answer_question(db: sqlite_utils.Database, question_id: int, specialist_id: 
     from bot import outbox, people
 
     found = question(db, question_id)
-    if found is None or people.specialist_candidate(db, specialist_id, found.candidate_id) is None:
-        return None
+    if found is None or found.answer is not None or people.specialist_candidate(db, specialist_id, found.candidate_id) is None:
+        return None  # not theirs, or answered already
     with transaction(db):
         db.execute("UPDATE questions SET answer = ?, answered_by = ?, answered_at = ? WHERE id = ?",
                    [text.strip(), specialist_id, iso(now or utcnow()), question_id])
@@ -253,7 +275,7 @@ def answer_question(db: sqlite_utils.Database, question_id: int, specialist_id: 
 # -- the rule of the week (opt-in) -------------------------------------------------------
 
 WEEK_HOURS = ("09:00", "12:00", "15:00", "18:00", "20:00")
-STILL_USEFUL = timedelta(hours=3)  # after a longer stop it waits for next week, not the night
+STILL_USEFUL = timedelta(hours=1)  # after a longer stop it waits for next week, not the night
 
 
 def next_weekly(weekday: int, local_time: str, now: datetime, tz: ZoneInfo) -> datetime:
@@ -284,10 +306,14 @@ def weekly(db: sqlite_utils.Database, candidate_id: int) -> tuple[int, str] | No
     return (row[0], row[1]) if row else None
 
 
-def unread(db: sqlite_utils.Database, candidate_id: int) -> str | None:
-    """The first topic, in content order, the candidate has not read; None when all are read."""
+def unread(db: sqlite_utils.Database, candidate_id: int, after: str | None = None) -> str | None:
+    """The next topic, in content order after `after` (round again at the end), that the
+    candidate has not read; None when all are read. A topic sent and not opened comes
+    again only when the others have had their turn."""
     done = progress(db, candidate_id)
-    return next((t for t in rules().topics if t not in done), None)
+    order = list(rules().topics)
+    start = order.index(after) + 1 if after in order else 0
+    return next((t for t in order[start:] + order[:start] if t not in done), None)
 
 
 def fire_weekly(db: sqlite_utils.Database, now: datetime, tz: ZoneInfo) -> int:
@@ -298,15 +324,17 @@ def fire_weekly(db: sqlite_utils.Database, now: datetime, tz: ZoneInfo) -> int:
 
     written = 0
     with transaction(db):
-        rows = db.execute("SELECT candidate_id, weekday, local_time, next_at FROM rule_of_week WHERE next_at <= ?", [iso(now)]).fetchall()
-        for candidate_id, weekday, local_time, next_at in rows:
+        rows = db.execute("SELECT candidate_id, weekday, local_time, next_at, last_topic FROM rule_of_week WHERE next_at <= ?",
+                          [iso(now)]).fetchall()
+        for candidate_id, weekday, local_time, next_at, last_topic in rows:
             db.execute("UPDATE rule_of_week SET next_at = ? WHERE candidate_id = ?",
                        [iso(next_weekly(weekday, local_time, now, tz)), candidate_id])
             reachable = db.execute("SELECT u.reachable FROM candidates c JOIN users u ON u.id = c.user_id WHERE c.id = ?",
                                    [candidate_id]).fetchone()
-            topic = unread(db, candidate_id)
+            topic = unread(db, candidate_id, last_topic)
             if topic and reachable and reachable[0] and now - datetime.fromisoformat(next_at) <= STILL_USEFUL:
                 outbox.enqueue(db, candidate_id, "rule_of_week", payload={"topic": topic}, due_at=now)
+                db.execute("UPDATE rule_of_week SET last_topic = ? WHERE candidate_id = ?", [topic, candidate_id])
                 written += 1
     return written
 

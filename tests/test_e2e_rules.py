@@ -87,15 +87,26 @@ async def test_the_workplace_rules_come_first_and_a_typed_question_finds_its_top
 
 
 async def test_a_question_is_not_sent_without_consent(harness):
+    from bot import consent
+
     h = harness
     sara = await h.onboard_specialist()
-    amal = await h.join_candidate(sara, "Amal", 302, "Amal", "en", "English", ("no", "no"))
-    replies = await h.say(amal, "qwzx vvbn")
+    amal = await h.join_candidate(sara, "Amal", 302, "Amal", "en", "English")
+    await h.say(amal, "Can I pray at work?")
+    replies = await h.press(amal, "🤷 None of these")
+    offer = replies[-1]
+    assert "📨 Send my question" in offer.button_texts()
+    # She turns sharing off before tapping 📨: nothing goes, and she is told why.
+    await h.storage.run(consent.record, 302, "specialist", False, "en")
+    replies = await h.press(amal, "📨 Send my question", offer)
     assert "🙂 Please ask your job specialist or your mentor." in replies[-1].text
-    assert not any(b.startswith("📨") for b in replies[-1].button_texts())
-    forged = amal.press_data(replies[-1], "wr:ask")
-    await h.send(amal, forged)
     assert await h.storage.run(lambda db: db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]) == 0
+    assert not [m for m in h.server.bot_messages(100) if m.text.startswith("❓")]
+    # Without sharing, no 📨 is offered at all; one word or an emoji is not taken as a question.
+    replies = await h.say(amal, "qwzx vvbn")
+    assert not any(b.startswith("📨") for b in replies[-1].button_texts())
+    replies = await h.say(amal, "ok")
+    assert replies[-1].text.startswith("🙂 I understand buttons best.")
 
 
 async def test_a_mentor_writes_a_workplace_rule_that_the_candidate_sees_first(harness):
@@ -118,9 +129,9 @@ async def test_a_mentor_writes_a_workplace_rule_that_the_candidate_sees_first(ha
     assert "Ring Kari før klokka 07.30 hvis du er syk." in replies[-1].text
     # A forged button cannot put a rule in someone else's workplace.
     await h.say(sara, "/menu")
-    stranger = await h.join_candidate(sara, "Other", 304, "Other", "ti", "ትግርኛ")
+    await h.join_candidate(sara, "Other", 304, "Other", "ti", "ትግርኛ")
     other = await h.storage.run(people.candidate_of_user, 304)
     update_id = per.press_data(h.last_with_buttons(per), f"wp:for:{other.id}")
     replies = await h.send(per, update_id)
     assert replies[-1].text.startswith(NB("⌛ This button is old. Here is the menu."))
-    assert stranger
+    assert await h.storage.run(lambda db: db.execute("SELECT COUNT(*) FROM workplace_rules").fetchone()[0]) == 1

@@ -2,6 +2,7 @@
 consent and answered only by the candidate's own specialist, the rule of the week on its
 day, once, and not in the night after a long stop."""
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,10 +64,15 @@ def test_the_rule_of_the_week_comes_on_its_day_once_and_not_after_a_long_stop(co
     assert work_rules.fire_weekly(conn, monday - timedelta(minutes=1), OSLO) == 0
     assert work_rules.fire_weekly(conn, monday, OSLO) == 1
     assert work_rules.fire_weekly(conn, monday + timedelta(minutes=1), OSLO) == 0   # once
-    payload = conn.execute("SELECT payload FROM outbox WHERE kind = 'rule_of_week'").fetchone()[0]
-    assert work_rules.unread(conn, cid) in payload
-    # Down for a whole night: next week instead of now.
-    assert work_rules.fire_weekly(conn, monday + timedelta(days=7, hours=5), OSLO) == 0
+    first = json.loads(conn.execute("SELECT payload FROM outbox WHERE kind = 'rule_of_week'").fetchone()[0])["topic"]
+    assert first == work_rules.unread(conn, cid) == list(work_rules.rules().topics)[0]
+    # Not opened: next week another unread topic comes, not the same one again.
+    assert work_rules.fire_weekly(conn, monday + timedelta(days=7), OSLO) == 1
+    second = json.loads(conn.execute("SELECT payload FROM outbox WHERE kind = 'rule_of_week' ORDER BY id DESC").fetchone()[0])["topic"]
+    assert second == list(work_rules.rules().topics)[1]
+    # Down for a whole evening: next week instead of now.
+    assert work_rules.fire_weekly(conn, monday + timedelta(days=14, hours=2), OSLO) == 0
+    assert conn.execute("SELECT next_at FROM rule_of_week").fetchone()[0] == database.iso(monday + timedelta(days=21))
     assert work_rules.weekly(conn, cid) == (0, "18:00")
     with pytest.raises(ValueError):
         work_rules.set_weekly(conn, cid, (0, "03:00"), sunday, OSLO)
@@ -79,3 +85,24 @@ def test_all_read_means_no_rule_of_the_week(conn):
     assert work_rules.unread(conn, cid) is None
     work_rules.set_weekly(conn, cid, (0, "18:00"), datetime(2026, 11, 22, 12, tzinfo=OSLO), OSLO)
     assert work_rules.fire_weekly(conn, datetime(2026, 11, 23, 18, tzinfo=OSLO), OSLO) == 0
+
+
+def test_next_week_keeps_the_clock_time_across_the_change_to_summer_time():
+    before = datetime(2026, 3, 23, 19, tzinfo=OSLO)    # Monday after the last winter Monday
+    assert work_rules.next_weekly(0, "18:00", before, OSLO) == datetime(2026, 3, 30, 18, tzinfo=OSLO)
+    assert work_rules.next_weekly(0, "18:00", before, OSLO).utcoffset() == timedelta(0)   # UTC, 16:00 in summer
+
+
+def test_delete_removes_what_was_read_asked_and_the_weekly_rule(conn):
+    from bot import personal_data
+
+    cid = candidate(conn)
+    work_rules.mark_read(conn, cid, "on_time")
+    work_rules.ask(conn, cid, "Ma tukan karaa?", "so")
+    work_rules.set_weekly(conn, cid, (2, "12:00"), datetime(2026, 11, 22, 12, tzinfo=OSLO), OSLO)
+    exported = personal_data.export(conn, 600)["work_rules"]
+    assert exported["read"][0]["topic_id"] == "on_time" and exported["questions"][0]["text"] == "Ma tukan karaa?"
+    assert exported["rule_of_the_week"] == (2, "12:00")
+    personal_data.erase(conn, 600)
+    for table in ("rule_progress", "questions", "rule_of_week"):
+        assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table

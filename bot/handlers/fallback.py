@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import people
+from bot.work_rules import is_question
 from bot.handlers.common import Context, send_menu, stale_button_reply, storage, who
 
 log = logging.getLogger(__name__)
@@ -59,10 +60,12 @@ async def free_text(update: Update, context: Context) -> None:
 
         await question_answer_written(update, context, w, update.effective_message.text)
         return
-    if w.user is not None and w.user.role == "candidate" and w.user.onboarded and pending in (None, "rule_question"):
+    text = update.effective_message.text
+    if w.user is not None and w.user.role == "candidate" and w.user.onboarded and pending in (None, "rule_question") \
+            and is_question(text):
         from bot.handlers.rules import question_typed
 
-        await question_typed(update, context, w, update.effective_message.text)  # a question about work
+        await question_typed(update, context, w, text)  # a question about work
         return
     await send_menu(update, context, w, w.t("🙂 I understand buttons best. Please tap a button."))
 

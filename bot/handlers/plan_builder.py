@@ -36,7 +36,7 @@ MAX_TEXT = 200
 ALLOWED = {"specialist": ("meeting", "shift", "task"), "mentor": ("shift",), "candidate": ("shift",)}
 
 
-def _may_plan_for(db, user: people.User, candidate_id: int) -> int | None:
+def may_add_for(db, user: people.User, candidate_id: int) -> int | None:
     """The candidate id this user may add to (their own, their mentee's, their caseload's); else None."""
     if user.role == "candidate":
         cand = people.candidate_of_user(db, user.id)
@@ -54,7 +54,7 @@ async def plan_builder_button(update: Update, context: Context) -> None:
     parts = update.callback_query.data.split(":")
     draft = w.user.pending_data if w.user.pending_input == "plan_draft" else None
     if parts[1] == "new" and len(parts) == 4 and parts[2] in ALLOWED[w.user.role] and number(parts[3]) is not None:
-        cid = await storage(context).run(_may_plan_for, w.user, number(parts[3]))
+        cid = await storage(context).run(may_add_for, w.user, number(parts[3]))
         if cid is None:
             await stale_button_reply(update, context, w)
             return
@@ -188,7 +188,7 @@ async def save(update: Update, context: Context, w: Who, draft: dict) -> None:
 
     def write(db):
         people.set_pending(db, w.user.id, None)
-        cid = _may_plan_for(db, w.user, draft["cand"])
+        cid = may_add_for(db, w.user, draft["cand"])
         if cid is None:
             return None, None
         item = plan.create(db, cid, draft["kind"], values_of(draft, tz), f"{w.user.role}:{w.user.id}", announce=not own)

@@ -166,7 +166,8 @@ async def show_workplace(update: Update, context: Context, w: Who) -> None:
     found = [None] * len(texts)
     if t.code != languages.base_language() and texts:
         try:  # the Norwegian as written, and under it the translation (🤖: a machine's)
-            found = await context.application.bot_data["translation"].translate_batch(texts, languages.base_language(), t.code, cand.organisation_id)
+            found = await context.application.bot_data["translation"].translate_batch(
+                texts, languages.base_language(), t.code, cand.organisation_id, cache=False)  # one person's workplace: not kept
         except Exception:
             log.exception("translating workplace rules failed; showing the Norwegian")
     lines = [t("📌 Rules at your workplace:")]
@@ -176,13 +177,24 @@ async def show_workplace(update: Update, context: Context, w: Who) -> None:
             lines.append(f"  {'🤖 ' if shown.machine else ''}{shown.text}")
     if any(shown is not None and shown.machine for shown in found):
         lines += ["", t("🤖 = translated by a machine. It can be wrong.")]
-    await send(update, context, "\n".join(lines), InlineKeyboardMarkup([[button(t, "wr:menu", "🧭", N_("Work rules")), home_button(t)]]))
+    chunks = [""]
+    for line in lines:  # a long list goes in several messages (Telegram takes 4096 characters)
+        if len(chunks[-1]) + len(line) > 3500:
+            chunks.append("")
+        chunks[-1] += line + "\n"
+    for chunk in chunks[:-1]:
+        await send(update, context, chunk)
+    await send(update, context, chunks[-1], InlineKeyboardMarkup([[button(t, "wr:menu", "🧭", N_("Work rules")), home_button(t)]]))
 
 
 async def question_typed(update: Update, context: Context, w: Who, text: str) -> None:
     """A candidate writes a question in their language: the topics that fit it best, and the
     question kept in case none helps (then it can go to the job specialist)."""
     t = w.t
+    if people.looks_like_id_number(text):  # never stored, never sent on
+        await send_menu(update, context, w, t("⚠️ Please write a short text, at most {n} characters, without ID numbers.",
+                                              n=work_rules.MAX_QUESTION))
+        return
     await storage(context).run(people.set_pending, w.user.id, "rule_question", {"text": text[:work_rules.MAX_QUESTION]})
     found = work_rules.search(text, t.code)
     if not found:
@@ -190,7 +202,9 @@ async def question_typed(update: Update, context: Context, w: Who, text: str) ->
         return
     topics = [work_rules.rules().topics[topic_id] for topic_id, _ in found]
     buttons = [InlineKeyboardButton(f"{topic.emoji} {topic.text(t.code).title}", callback_data=f"wr:t:{topic.id}") for topic in topics]
-    buttons.append(button(t, "wr:none", "🤷", N_("None of these")))
+    if any(topic.group == "time" for topic in topics):  # about being sick or late: the message to work is one tap away
+        buttons.append(button(t, "cand-menu:absence", "🤒", N_("I can't come")))
+    buttons += [button(t, "wr:none", "🤷", N_("None of these")), home_button(t)]
     await send(update, context, t("🔎 This may help:"), InlineKeyboardMarkup(rows(buttons, 1)))
 
 
@@ -220,8 +234,11 @@ async def send_question(update: Update, context: Context, w: Who) -> None:
     t = w.t
     text = w.user.pending_data.get("text") if w.user.pending_input == "rule_question" else None
     cand, can_ask = await storage(context).run(_asking, w.user.id)
-    if not text or not can_ask:
+    if not text:
         await stale_button_reply(update, context, w)
+        return
+    if not can_ask:  # sharing was turned off since: say so, send nothing
+        await offer_to_ask(update, context, w)
         return
     asked = await storage(context).run(work_rules.ask, cand.id, text, t.code)
     await storage(context).run(people.set_pending, w.user.id, None)
@@ -300,7 +317,7 @@ MAX_RULE = 300
 async def workplace_rule_button(update: Update, context: Context) -> None:
     """📌 for a mentor (from the menu, then which candidate) or a job specialist (under a candidate)."""
     from bot.handlers.mentor_words import mentee_choices
-    from bot.handlers.plan_builder import _may_plan_for
+    from bot.handlers.plan_builder import may_add_for
 
     w = await require_role(update, context, "mentor", "specialist")
     if w is None:
@@ -316,7 +333,7 @@ async def workplace_rule_button(update: Update, context: Context) -> None:
             return
         parts = ["wp", "for", str(choices[0][0])]
     cid = number(parts[2]) if len(parts) == 3 and parts[1] == "for" else None
-    cid = await storage(context).run(_may_plan_for, w.user, cid) if cid is not None else None
+    cid = await storage(context).run(may_add_for, w.user, cid) if cid is not None else None
     if cid is None:
         await stale_button_reply(update, context, w)
         return
@@ -326,13 +343,13 @@ async def workplace_rule_button(update: Update, context: Context) -> None:
 
 
 async def workplace_rule_written(update: Update, context: Context, w: Who, text: str) -> None:
-    from bot.handlers.plan_builder import _may_plan_for
+    from bot.handlers.plan_builder import may_add_for
 
     rule = " ".join(text.split())
     if not rule or len(rule) > MAX_RULE or people.looks_like_id_number(rule):
         await send(update, context, w.t("⚠️ Please write a short text, at most {n} characters, without ID numbers.", n=MAX_RULE))
         return
-    cid = await storage(context).run(_may_plan_for, w.user, w.user.pending_data.get("candidate", -1))
+    cid = await storage(context).run(may_add_for, w.user, w.user.pending_data.get("candidate", -1))
     await storage(context).run(people.set_pending, w.user.id, None)
     if cid is None:
         await stale_button_reply(update, context, w)

@@ -350,7 +350,7 @@ async def cancel_plan_item(update: Update, context: Context, w: Who, item_id: in
 
 def _question_for(db, specialist_id: int, question_id: int):
     found = work_rules.question(db, question_id)
-    cand = people.specialist_candidate(db, specialist_id, found.candidate_id) if found else None
+    cand = people.specialist_candidate(db, specialist_id, found.candidate_id) if found and found.answer is None else None
     return (found, cand) if cand else (None, None)
 
 
@@ -361,12 +361,18 @@ async def answer_question(update: Update, context: Context, w: Who, question_id:
         await stale_button_reply(update, context, w)
         return
     await storage(context).run(people.set_pending, w.user.id, "question_answer", {"question": question_id})
-    text = w.t("✍️ Write your answer. {label} gets it in their language.", label=w.t.isolate(cand.label))
+    text = w.t("✍️ Write your answer in Norwegian. {label} gets it in their language.", label=w.t.isolate(cand.label))
     await send(update, context, text, InlineKeyboardMarkup([[home_button(w.t)]]))
+
+
+MAX_ANSWER = 1500
 
 
 async def question_answer_written(update: Update, context: Context, w: Who, text: str) -> None:
     question_id = w.user.pending_data.get("question")
+    if len(text) > MAX_ANSWER or people.looks_like_id_number(text):
+        await send(update, context, w.t("⚠️ Please write a short text, at most {n} characters, without ID numbers.", n=MAX_ANSWER))
+        return
     answered = await storage(context).run(work_rules.answer_question, question_id, w.user.id, text) if question_id else None
     await storage(context).run(people.set_pending, w.user.id, None)
     if answered is None:
