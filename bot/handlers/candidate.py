@@ -19,7 +19,6 @@ from bot.handlers.rules import rules_menu
 from bot.handlers.words import words_menu
 
 
-
 async def candidate_button(update: Update, context: Context) -> None:
     w = await require_role(update, context, "candidate")
     if w is None:

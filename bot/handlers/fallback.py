@@ -4,63 +4,46 @@ user's language and the menu; never a traceback."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import people
-from bot.work_rules import is_question
 from bot.handlers.common import Context, send_menu, stale_button_reply, storage, who
+from bot.work_rules import is_question
 
 log = logging.getLogger(__name__)
 
 
+#: What typed text means while the bot waits for it: the user's pending input -> (the roles
+#: it can belong to, the handler "module:function" that takes the text).
+WRITTEN = {
+    "candidate_label": (("specialist",), "bot.handlers.specialist:label_written"),
+    "manual_translation": (("specialist",), "bot.handlers.specialist:translation_written"),
+    "question_answer": (("specialist",), "bot.handlers.specialist:question_answer_written"),
+    "wordlist_title": (("specialist",), "bot.handlers.word_lists:text_written"),
+    "wordlist_words": (("specialist",), "bot.handlers.word_lists:text_written"),
+    "mentor_word": (("mentor",), "bot.handlers.mentor_words:text_written"),
+    "mentor_word_caption": (("mentor",), "bot.handlers.mentor_words:text_written"),
+    "mentor_word_fix": (("mentor",), "bot.handlers.mentor_words:text_written"),
+    "workplace_rule": (("mentor", "specialist"), "bot.handlers.rules:workplace_rule_written"),
+    "plan_draft": (("specialist", "mentor", "candidate"), "bot.handlers.plan_builder:text_written"),
+    "own_reminder": (("candidate",), "bot.handlers.reminders:own_text_written"),
+    "vocab_typing": (("candidate",), "bot.handlers.words:typed"),
+}
+
+
 async def free_text(update: Update, context: Context) -> None:
     w = await who(update, context)
-    if w.user is not None and w.user.role == "specialist" and w.user.pending_input in ("candidate_label", "manual_translation"):
-        from bot.handlers.specialist import label_written, translation_written
-
-        written = label_written if w.user.pending_input == "candidate_label" else translation_written
-        await written(update, context, w, update.effective_message.text)
-        return
-    pending = w.user.pending_input if w.user is not None else None
-    if pending == "plan_draft":
-        from bot.handlers.plan_builder import text_written
-
-        await text_written(update, context, w, update.effective_message.text)
-        return
-    if pending == "own_reminder" and w.user.role == "candidate":
-        from bot.handlers.reminders import own_text_written
-
-        await own_text_written(update, context, w, update.effective_message.text)
-        return
-    if pending == "vocab_typing" and w.user.role == "candidate":
-        from bot.handlers.words import typed
-
-        await typed(update, context, w, update.effective_message.text)
-        return
-    if pending in ("mentor_word", "mentor_word_caption", "mentor_word_fix") and w.user.role == "mentor":
-        from bot.handlers.mentor_words import text_written
-
-        await text_written(update, context, w, update.effective_message.text)
-        return
-    if pending in ("wordlist_title", "wordlist_words") and w.user.role == "specialist":
-        from bot.handlers.word_lists import text_written
-
-        await text_written(update, context, w, update.effective_message.text)
-        return
-    if w.user is not None and w.user.role in ("mentor", "specialist") and pending == "workplace_rule":
-        from bot.handlers.rules import workplace_rule_written
-
-        await workplace_rule_written(update, context, w, update.effective_message.text)
-        return
-    if w.user is not None and w.user.role == "specialist" and pending == "question_answer":
-        from bot.handlers.specialist import question_answer_written
-
-        await question_answer_written(update, context, w, update.effective_message.text)
-        return
     text = update.effective_message.text
+    pending = w.user.pending_input if w.user is not None else None
+    roles, target = WRITTEN.get(pending, ((), None))
+    if target and w.user.role in roles:
+        module, function = target.split(":")
+        await getattr(importlib.import_module(module), function)(update, context, w, text)
+        return
     if w.user is not None and w.user.role == "candidate" and w.user.onboarded and pending in (None, "rule_question") \
             and is_question(text):
         from bot.handlers.rules import question_typed
