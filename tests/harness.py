@@ -25,6 +25,7 @@ class BotHarness:
         self.db_path = db_path
         self.translation_dir = translation_dir or db_path.parent / "argos-packages"
         self.server = LocalBotApi()
+        self.rate_limit = True  # python-telegram-bot's limiter (30 a second); a load test turns it off
         self._done: dict[int, asyncio.Event] = {}
         self._changed: list[ChatMessage] = []
         self.server.listeners.append(lambda event, message: self._changed.append(message))
@@ -42,7 +43,7 @@ class BotHarness:
             translation_dir=self.translation_dir,
         )
         self.storage = Storage(self.db_path)
-        self.app = build_application(self.config, self.storage, on_update_done=self._update_done)
+        self.app = build_application(self.config, self.storage, on_update_done=self._update_done, rate_limit=self.rate_limit)
         await run_in_loop(self.app, poll_timeout=5)
 
     async def stop(self) -> None:
