@@ -14,7 +14,7 @@ import platform
 import time
 from pathlib import Path
 
-from bench import events_feed, picture_cards, reminders, translation, vocabulary
+from bench import events_feed, picture_cards, reminders, startup, translation, vocabulary
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -29,14 +29,15 @@ def main(argv: list[str] | None = None) -> int:
                "events_feed": events_feed.run(**sizes), "translation": translation.run(),
                "picture_cards": picture_cards.run(render_limit=25 if args.quick else None),
                "vocabulary": vocabulary.run(n_items=500 if args.quick else 5000),
-               "reminders": reminders.run(n=1000, unthrottled=300, baseline=200) if args.quick else reminders.run()}
+               "reminders": reminders.run(n=1000, unthrottled=300, baseline=200) if args.quick else reminders.run(),
+               "startup": startup.run(candidates=1000, rounds=1) if args.quick else startup.run()}
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / ("quick.json" if args.quick else "latest.json")
     out.write_text(json.dumps(results, indent=2) + "\n")
     text = "\n\n".join([
         events_feed.table(results["events_feed"]), translation.table(results["translation"]),
         picture_cards.table(results["picture_cards"]), vocabulary.table(results["vocabulary"]),
-        reminders.table(results["reminders"]),
+        reminders.table(results["reminders"]), startup.table(results["startup"]),
     ])
     (out.with_suffix(".txt")).write_text(text + "\n")
     print(text)

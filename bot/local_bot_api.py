@@ -267,7 +267,8 @@ class LocalBotApi:
         self._new_update = asyncio.Event()
         self.users: dict[int, SimulatedUser] = {}
         self.messages: dict[tuple[int, int], ChatMessage] = {}
-        self.calls: list[BotCall] = []
+        self.calls: list[BotCall] = []   # answered calls, in the order they were answered
+        self.arrivals: list[tuple[str, float]] = []  # (method, monotonic time) as each request arrived
         self.files: dict[str, StoredFile] = {}
         self.uploads: list[StoredFile] = []   # files the bot uploaded (not re-sent by file_id)
         self._files_by_path: dict[str, StoredFile] = {}
@@ -395,6 +396,7 @@ class LocalBotApi:
         if request.path_params["token"] != self.token:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
         method = request.path_params["method"]
+        self.arrivals.append((method, time.monotonic()))
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status_code=404)

@@ -51,3 +51,11 @@ def test_reminder_fan_out_benchmark_runs_and_counts_lost_and_duplicate_messages(
     assert limited["delivered"] == 60 and limited["lost"] == 0 and limited["duplicates"] == 0
     assert results["fraction_of_limit"] > 0 and results["unthrottled_vs_bare"] > 0
     assert "of the limit" in reminders.table(results)
+
+
+def test_start_up_benchmark_runs_against_a_bare_bot():
+    from bench import startup
+
+    results = startup.run(candidates=50, rounds=1)
+    assert results["jobbvenn_s"] > 0 and results["baseline_bare_ptb_s"] > 0
+    assert "first getUpdates" in startup.table(results)
