@@ -31,9 +31,8 @@ def day_markup(t: Translator, prefix: str, today: date, days: int = 14, extra: l
     return InlineKeyboardMarkup(rows(buttons, 3) + [[*(extra or []), home_button(t)]])
 
 
-def hour_markup(t: Translator, prefix: str, after: int | None = None) -> InlineKeyboardMarkup:
-    hours = [h for h in HOURS if after is None or h > after]
-    buttons = [InlineKeyboardButton(f"{h:02d}", callback_data=f"{prefix}:{h:02d}") for h in hours]
+def hour_markup(t: Translator, prefix: str) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(f"{h:02d}", callback_data=f"{prefix}:{h:02d}") for h in HOURS]
     return InlineKeyboardMarkup(rows(buttons, 6) + [[home_button(t)]])
 
 

@@ -129,8 +129,7 @@ async def time_chosen(update: Update, context: Context, w: Who, draft: dict) -> 
         buttons = [InlineKeyboardButton(t("{minutes} min", minutes=m), callback_data=f"pb:dur:{m}") for m in DURATIONS]
         await ask(update, context, w, draft, "dur", t("⏱ How long?"), InlineKeyboardMarkup(rows([*buttons, home_button(t)], 3)))
     else:
-        hours = [InlineKeyboardButton(f"{h:02d}", callback_data=f"pb:endhour:{h:02d}") for h in range(24)]
-        await ask(update, context, w, draft, "endhour", t("🏁 When does the shift end?"), InlineKeyboardMarkup(rows(hours, 6) + [[home_button(t)]]))
+        await ask(update, context, w, draft, "endhour", t("🏁 When does the shift end?"), hour_markup(t, "pb:endhour"))
 
 
 async def ask_place(update: Update, context: Context, w: Who, draft: dict) -> None:
