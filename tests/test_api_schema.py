@@ -26,6 +26,14 @@ APP = create_api(_storage, lambda: "jobbvenn_test_bot", rate=10_000, burst=10_00
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
+@schema.hook
+def filter_query(ctx, query):
+    """Drop generated query parameters that never reach the wire: a nameless key or an empty
+    list is serialised as nothing, so the API cannot be asked to reject it (seen in CI as a
+    'schema-violating request accepted' for `?case_id=0` with an invisible extra `'': []`)."""
+    return not query or all(key and value != [] for key, value in query.items())
+
+
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_openapi_document(case):
