@@ -510,6 +510,25 @@ def _migration_7_work_rules(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_8_update_inbox(db: sqlite_utils.Database) -> None:
+    """Updates from Telegram, kept from the moment they arrive until their handler is done
+    (bot/inbox.py): a process killed mid-work loses none, and a repeat is known."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,     -- Telegram's id for the update
+            body TEXT,                         -- the update as JSON; NULL once it is handled
+            receiver TEXT NOT NULL,            -- host:pid of the process that took it
+            received_at TEXT NOT NULL,
+            done_at TEXT
+        );
+        CREATE INDEX inbox_unfinished ON inbox (update_id) WHERE done_at IS NULL;
+        CREATE INDEX inbox_done ON inbox (done_at) WHERE done_at IS NOT NULL;
+        """,
+    )
+
+
 #: Migration N is MIGRATIONS[N - 1]. Append only.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1_foundation,
@@ -519,6 +538,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_5_vocabulary,
     _migration_6_reminders,
     _migration_7_work_rules,
+    _migration_8_update_inbox,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

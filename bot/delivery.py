@@ -24,7 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from bot import languages, lease, outbox, people, plan, reminders, translation, wordlists, work_rules, workplace_rules
+from bot import inbox, languages, lease, outbox, people, plan, reminders, translation, wordlists, work_rules, workplace_rules
 from bot.background import BackgroundLoop
 from bot.db import iso, utcnow
 from bot.i18n import N_, translator
@@ -54,6 +54,7 @@ class Scheduler(BackgroundLoop):
         planned = await self._plan(reminders.top_up, now, self.timezone, PLAN_AT_ONCE)
         await self._plan(practice.fire_reminders, now, self.timezone)  # they become outbox rows
         await self._plan(work_rules.fire_weekly, now, self.timezone)    # and these
+        await self._plan(inbox.prune, now)
         sent_reminders = await self.deliver_reminders()
         return await self.deliver_due() or sent_reminders or planned == PLAN_AT_ONCE
 

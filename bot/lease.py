@@ -22,7 +22,8 @@ KEY = "scheduler_lease"
 LEASE = timedelta(minutes=2)  # renewed before every message; a holder on this machine that died is replaced at once
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """A process with this id runs on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -41,7 +42,7 @@ def hold(db: sqlite_utils.Database, token: str, now: datetime, pid: int | None =
         holder = json.loads(held) if held else None
         if holder and holder["token"] != token:
             expired = datetime.fromisoformat(holder["until"]) < now
-            gone = holder["host"] == host and not _alive(holder["pid"])
+            gone = holder["host"] == host and not alive(holder["pid"])
             if not (expired or gone):
                 return False
         if not holder or holder["token"] != token:  # a new holder: finish what the old one left

@@ -20,6 +20,7 @@ import contextlib
 import io
 import itertools
 import json
+import logging
 import math
 import secrets
 import time
@@ -30,7 +31,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -50,14 +51,16 @@ _MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "animation", "st
 @dataclass
 class Fault:
     """What the server does instead of answering the next `times` calls to a method whose
-    name starts with `method`: an error `code` (with `retry_after` for 429), or, with
-    `stall`, no answer for that many seconds (then 504)."""
+    name starts with `method`: an error `code` (with `retry_after` for 429); with
+    `stall`, no answer for that many seconds (then 504); with `drop`, a connection that
+    breaks in the middle of the answer."""
 
     method: str
     code: int
     times: int
     retry_after: int | None = None
     stall: float = 0.0
+    drop: bool = False    # the call is carried out, but the connection breaks before the answer is through
 
 
 class RateLimit:
@@ -79,6 +82,27 @@ class RateLimit:
             return 0.0
         self.refused += 1
         return (1 - self.tokens) / self.per_second
+
+
+class _ConnectionCut(Exception):
+    """Raised after half an answer is sent: uvicorn then closes the connection."""
+
+
+class _CutOff(Response):
+    """The start of an answer, then a broken connection: the client reads a cut-off body."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
+        await send({"type": "http.response.body", "body": b'{"ok": true, "res', "more_body": True})
+        raise _ConnectionCut
+
+
+class _HideCuts(logging.Filter):
+    """uvicorn logs the deliberate cut as an error in the application; it is not one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _ConnectionCut))
 
 
 class ApiError(Exception):
@@ -269,6 +293,7 @@ class LocalBotApi:
         self.messages: dict[tuple[int, int], ChatMessage] = {}
         self.calls: list[BotCall] = []   # answered calls, in the order they were answered
         self.arrivals: list[tuple[str, float]] = []  # (method, monotonic time) as each request arrived
+        self.offered: dict[int, float] = {}  # update_id -> monotonic time it was first returned by getUpdates
         self.files: dict[str, StoredFile] = {}
         self.uploads: list[StoredFile] = []   # files the bot uploaded (not re-sent by file_id)
         self._files_by_path: dict[str, StoredFile] = {}
@@ -294,6 +319,9 @@ class LocalBotApi:
         )
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        uvicorn_errors = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, _HideCuts) for f in uvicorn_errors.filters):
+            uvicorn_errors.addFilter(_HideCuts())
         config = uvicorn.Config(self.asgi_app(), host=host, port=port, log_level="warning", lifespan="off", access_log=False)
         self._server = _QuietServer(config)
         self._serve_task = asyncio.create_task(self._server.serve())
@@ -334,13 +362,18 @@ class LocalBotApi:
         """The next `times` calls get no answer for `seconds` (the bot's request times out), and nothing is sent."""
         self.faults.append(Fault(method.lower(), 504, times, stall=seconds))
 
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls are carried out, but the connection breaks halfway through
+        the answer, so the bot never learns the result (a network cut)."""
+        self.faults.append(Fault(method.lower(), 0, times, drop=True))
+
     def limit_rate(self, per_second: float | None) -> None:
         """Refuse messages beyond `per_second` with 429, as Telegram does (about 30 a second)."""
         self.rate_limit = RateLimit(per_second) if per_second else None
 
     async def _inject(self, method: str) -> None:
         for fault in self.faults:
-            if fault.times > 0 and method.lower().startswith(fault.method):
+            if fault.times > 0 and not fault.drop and method.lower().startswith(fault.method):
                 fault.times -= 1
                 if fault.stall:
                     await asyncio.sleep(fault.stall)
@@ -400,7 +433,10 @@ class LocalBotApi:
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status_code=404)
-        params = await self._params(request)
+        try:
+            params = await self._params(request)
+        except ClientDisconnect:  # the bot went away mid-request (killed): nobody to answer
+            return Response(status_code=499)
         try:
             await self._inject(method)
             result = await handler(params)
@@ -411,6 +447,10 @@ class LocalBotApi:
                 body["parameters"] = {"retry_after": err.retry_after}
             return JSONResponse(body, status_code=err.code)
         self.calls.append(BotCall(method, params, True, time.monotonic()))
+        for fault in self.faults:
+            if fault.times > 0 and fault.drop and method.lower().startswith(fault.method):
+                fault.times -= 1
+                return _CutOff()
         return JSONResponse({"ok": True, "result": result})
 
     async def _params(self, request: Request) -> dict:
@@ -476,7 +516,11 @@ class LocalBotApi:
             self._new_update.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
-        return self._pending[:limit]
+        batch = self._pending[:limit]
+        now = time.monotonic()
+        for update in batch:
+            self.offered.setdefault(update["update_id"], now)
+        return batch
 
     async def _api_answercallbackquery(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id"))

@@ -6,6 +6,7 @@ The handlers themselves live in bot/handlers/; this module only wires them.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -13,6 +14,7 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,12 +23,14 @@ from telegram.ext import (
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
-from bot import db, languages
+from bot import db, inbox, languages
 from bot.config import Config
 from bot.delivery import Scheduler
 from bot.handlers import (
@@ -65,20 +69,85 @@ COMMANDS = (
 )
 
 
+class JobbvennBot(ExtBot):
+    """python-telegram-bot's bot, with two changes.
+
+    - Each batch from getUpdates is kept in the inbox (bot/inbox.py) before it is returned.
+      python-telegram-bot confirms a batch to Telegram by asking for the next offset, which it
+      does only after this returns; so an update is either still at Telegram or safe in the
+      database, never only in memory. If the database cannot take the batch, the error goes to
+      the Updater, which asks for the same offset again: the batch stays at Telegram.
+    - A tap that can no longer be answered (Telegram allows about 15 seconds, and one answer)
+      does not stop its handler: the answer only ends the spinner on the phone, and the work
+      the tap asked for still matters. This happens to taps queued while the bot was down, and
+      to a tap handled again after a crash.
+    """
+
+    __slots__ = ("_inbox_storage", "_receiver", "_repeats")  # (python-telegram-bot freezes a bot's public attributes)
+
+    def __init__(self, *args: Any, storage: Storage, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._inbox_storage = storage
+        self._receiver = inbox.receiver_id()
+        self._repeats: set[int] = set()
+
+    @property
+    def inbox_storage(self) -> Storage:
+        return self._inbox_storage
+
+    @property
+    def repeats(self) -> set[int]:
+        """Ids Telegram sent again after they were kept: they are handled, or being handled, already."""
+        return self._repeats
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        if updates:
+            batch = [(update.update_id, update.to_json()) for update in updates]
+            self._repeats |= await self._inbox_storage.run(inbox.receive, batch, self._receiver, db.utcnow())
+        return updates
+
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as error:
+            said = error.message.lower()
+            if "query is too old" not in said and "query id is invalid" not in said:
+                raise
+            log.info("a tap was answered too late to show (%s); handling it anyway", error.message)
+            return False
+
+    async def take_over_unfinished(self) -> list[Update]:
+        """Updates a process that is gone kept but did not finish: they are handled now."""
+        rows = await self._inbox_storage.run(inbox.take_over, self._receiver, db.utcnow())
+        return [Update.de_json(json.loads(body), self) for _, body in rows]
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Handles many chats at once, but one update at a time per chat, in order.
 
-    `on_done(update)` is called after each update, handled or failed; the local
-    chat and the tests use it to know when the bot has finished answering.
+    With an `JobbvennBot`, a repeat from Telegram is skipped, and each update is marked
+    finished in the inbox once its handlers are done. `on_done(update)` is called after
+    each update, handled or failed; the local chat and the tests use it to know when the
+    bot has finished answering.
     """
 
-    def __init__(self, max_concurrent_updates: int = 64, on_done: Callable[[object], Any] | None = None):
+    def __init__(
+        self, max_concurrent_updates: int = 64, on_done: Callable[[object], Any] | None = None,
+        bot: JobbvennBot | None = None,
+    ):
         super().__init__(max_concurrent_updates)
         # chat id -> (its lock, how many updates hold or wait for it)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self.on_done = on_done
+        self.bot = bot
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        update_id = update.update_id if isinstance(update, Update) and self.bot is not None else None
+        if update_id is not None and update_id in self.bot.repeats:
+            self.bot.repeats.discard(update_id)
+            coroutine.close()  # handled already, or being handled: Telegram only sent it again
+            return
         chat = update.effective_chat if isinstance(update, Update) else None
         key = chat.id if chat else 0
         lock, users = self._locks.get(key, (None, 0))
@@ -93,6 +162,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+            if update_id is not None:
+                await self.bot.inbox_storage.run(inbox.finish, update_id, db.utcnow())
             if self.on_done is not None:
                 self.on_done(update)
 
@@ -115,12 +186,15 @@ def build_application(
     if config.token is None:
         raise ValueError("a bot token is needed to build the application")
     storage = storage or Storage(config.db_path)
-    builder = ApplicationBuilder().token(config.token).base_url(config.base_url).base_file_url(config.base_file_url)
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    bot = JobbvennBot(  # the connection pools python-telegram-bot's ApplicationBuilder would give
+        config.token, base_url=config.base_url, base_file_url=config.base_file_url, storage=storage,
+        request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+    )
     application = (
-        builder
-        .concurrent_updates(PerChatUpdateProcessor(on_done=on_update_done))
+        ApplicationBuilder()
+        .bot(bot)
+        .concurrent_updates(PerChatUpdateProcessor(on_done=on_update_done, bot=bot))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -193,7 +267,18 @@ async def run_in_loop(application: Application, poll_timeout: int = 10) -> None:
     await application.initialize()
     await _post_init(application)
     await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+    if isinstance(application.bot, JobbvennBot):  # before polling, so they come before anything newer
+        for update in await application.bot.take_over_unfinished():
+            await application.update_queue.put(update)
+    await application.updater.start_polling(
+        poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed,
+    )
+
+
+def _polling_failed(error: Exception) -> None:
+    """getUpdates failed (Telegram answered 5xx, the connection broke): python-telegram-bot asks
+    again after a pause that grows, with the same offset, so nothing is lost. One line, not a traceback."""
+    log.warning("getUpdates failed (%s: %s); asking again", type(error).__name__, error)
 
 
 async def stop_in_loop(application: Application) -> None:

@@ -7,6 +7,7 @@ finished handling it, and return the bot's new (or edited) messages in that chat
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,8 @@ class BotHarness:
         self.server = LocalBotApi()
         self.rate_limit = True  # python-telegram-bot's limiter (30 a second); a load test turns it off
         self._done: dict[int, asyncio.Event] = {}
+        self.handled: Counter[int] = Counter()  # update id -> times the application finished it
+        self.poll_timeout = 5
         self._changed: list[ChatMessage] = []
         self.server.listeners.append(lambda event, message: self._changed.append(message))
 
@@ -44,7 +47,7 @@ class BotHarness:
         )
         self.storage = Storage(self.db_path)
         self.app = build_application(self.config, self.storage, on_update_done=self._update_done, rate_limit=self.rate_limit)
-        await run_in_loop(self.app, poll_timeout=5)
+        await run_in_loop(self.app, poll_timeout=self.poll_timeout)
 
     async def stop(self) -> None:
         await stop_in_loop(self.app)
@@ -60,6 +63,7 @@ class BotHarness:
 
     def _update_done(self, update: object) -> None:
         if isinstance(update, Update):
+            self.handled[update.update_id] += 1
             self._done.setdefault(update.update_id, asyncio.Event()).set()
 
     async def wait_handled(self, update_id: int, timeout: float = 10) -> None:
