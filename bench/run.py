@@ -14,7 +14,7 @@ import platform
 import time
 from pathlib import Path
 
-from bench import events_feed, picture_cards, reminders, startup, translation, vocabulary
+from bench import events_feed, load, picture_cards, reminders, startup, translation, vocabulary
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -30,14 +30,16 @@ def main(argv: list[str] | None = None) -> int:
                "picture_cards": picture_cards.run(render_limit=25 if args.quick else None),
                "vocabulary": vocabulary.run(n_items=500 if args.quick else 5000),
                "reminders": reminders.run(n=1000, unthrottled=300, baseline=200) if args.quick else reminders.run(),
-               "startup": startup.run(candidates=1000, rounds=1) if args.quick else startup.run()}
+               "startup": startup.run(candidates=1000, rounds=1) if args.quick else startup.run(),
+               "load": load.run(candidates=1000, users=100, warmup_s=1.5, load_s=3, saturation_s=3, limiter_s=0)
+               if args.quick else load.run()}
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / ("quick.json" if args.quick else "latest.json")
     out.write_text(json.dumps(results, indent=2) + "\n")
     text = "\n\n".join([
         events_feed.table(results["events_feed"]), translation.table(results["translation"]),
         picture_cards.table(results["picture_cards"]), vocabulary.table(results["vocabulary"]),
-        reminders.table(results["reminders"]), startup.table(results["startup"]),
+        reminders.table(results["reminders"]), startup.table(results["startup"]), load.table(results["load"]),
     ])
     (out.with_suffix(".txt")).write_text(text + "\n")
     print(text)

@@ -260,10 +260,8 @@ def add_handlers(application: Application) -> None:
 
 
 async def run_in_loop(application: Application, poll_timeout: int = 10) -> None:
-    """Start polling inside an event loop that someone else runs (the local chat, the tests).
-
-    `run_polling()` does the same for `jobbvenn run`, calling the same start-up hook.
-    """
+    """Start polling inside an event loop that someone else runs: `jobbvenn run` (bot/runner.py),
+    the local chat and the tests all start the bot this way."""
     await application.initialize()
     await _post_init(application)
     await application.start()
@@ -273,6 +271,7 @@ async def run_in_loop(application: Application, poll_timeout: int = 10) -> None:
     await application.updater.start_polling(
         poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed,
     )
+    application.bot_data["warm_up"] = asyncio.create_task(_warm_up(application), name="jobbvenn-warm-up")
 
 
 def _polling_failed(error: Exception) -> None:
@@ -282,6 +281,9 @@ def _polling_failed(error: Exception) -> None:
 
 
 async def stop_in_loop(application: Application) -> None:
+    warm_up = application.bot_data.pop("warm_up", None)
+    if warm_up is not None:
+        await warm_up  # a few hundred milliseconds at most: content files and the command menu
     if application.updater.running:
         await application.updater.stop()
     await application.bot_data["deliverer"].stop()
@@ -308,13 +310,23 @@ def load_content() -> None:
 
 
 async def _post_init(application: Application) -> None:
-    await asyncio.to_thread(load_content)
+    """What must be done before the first update is fetched."""
     application.bot_data["deliverer"].start()
     storage: Storage = application.bot_data["storage"]
     if application.bot_data["config"].remember_bot_username:
         await storage.run(db.set_meta, "bot_username", application.bot.username)
-    await set_commands(application)
     log.info("Jobbvenn is running as @%s", application.bot.username)
+
+
+async def _warm_up(application: Application) -> None:
+    """Once polling runs: read the content (so later replies need not), and give Telegram the
+    command menu in every language. Neither needs to hold up the first update: content is
+    read on first use anyway, and the command menu is already there from the last start."""
+    try:
+        await asyncio.to_thread(load_content)
+        await set_commands(application)
+    except Exception:
+        log.warning("start-up work after polling began did not finish; it is done on first use", exc_info=True)
 
 
 async def _post_shutdown(application: Application) -> None:

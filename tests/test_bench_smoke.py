@@ -59,3 +59,22 @@ def test_start_up_benchmark_runs_against_a_bare_bot():
     results = startup.run(candidates=50, rounds=1)
     assert results["jobbvenn_s"] > 0 and results["baseline_bare_ptb_s"] > 0
     assert "first getUpdates" in startup.table(results)
+
+
+def test_load_benchmark_runs_both_bots_and_every_update_gets_a_reply():
+    from bench import load
+
+    results = load.run(candidates=60, users=12, warmup_s=0.5, load_s=1.5, saturation_s=1.5, busy_rate=10, peak_rate=20,
+                       limiter_s=1.5)
+    for bot in ("jobbvenn", "baseline_echo"):
+        r = results[bot]
+        assert r["finished"] > 0 and r["finished_without_reply"] == 0  # every update the bot finished was answered
+        assert r["in_flight_after"]["busy"] == 0  # and nothing it was offered at the busy-hour load was left behind
+        assert r["saturation"]["per_second"] > 0 and r["busy"]["latency_ms"]["p99"] is not None
+        assert r["rss_mb"] > 0 and r["mix"]
+    assert results["every_update_answered"] == {"jobbvenn": True, "baseline_echo": True}
+    assert results["throughput_ratio"] > 0 and results["rss_ratio"] > 0
+    assert results["jobbvenn_with_limiter"]["busy"]["sent"] > 0
+    text = load.table(results)
+    for words in ("throughput at saturation", "busy-hour", "p99", "VmRSS", "echo bot", "ratio", "mix", "limiter"):
+        assert words in text
