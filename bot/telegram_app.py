@@ -6,6 +6,7 @@ The handlers themselves live in bot/handlers/; this module only wires them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -126,7 +127,7 @@ class JobbvennBot(ExtBot):
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Handles many chats at once, but one update at a time per chat, in order.
 
-    With an `JobbvennBot`, a repeat from Telegram is skipped, and each update is marked
+    With a `JobbvennBot`, a repeat from Telegram is skipped, and each update is marked
     finished in the inbox once its handlers are done. `on_done(update)` is called after
     each update, handled or failed; the local chat and the tests use it to know when the
     bot has finished answering.
@@ -163,7 +164,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             else:
                 self._locks[key] = (lock, users - 1)
             if update_id is not None:
-                await self.bot.inbox_storage.run(inbox.finish, update_id, db.utcnow())
+                try:
+                    await self.bot.inbox_storage.run(inbox.finish, update_id, db.utcnow())
+                except Exception:  # it stays unfinished, and is handled again after a restart
+                    log.warning("could not mark update %s finished in the inbox", update_id, exc_info=True)
             if self.on_done is not None:
                 self.on_done(update)
 
@@ -282,8 +286,10 @@ def _polling_failed(error: Exception) -> None:
 
 async def stop_in_loop(application: Application) -> None:
     warm_up = application.bot_data.pop("warm_up", None)
-    if warm_up is not None:
-        await warm_up  # a few hundred milliseconds at most: content files and the command menu
+    if warm_up is not None and not warm_up.done():
+        warm_up.cancel()  # Telegram may be slow to take the command menu: no reason to wait at a stop
+        with contextlib.suppress(asyncio.CancelledError):
+            await warm_up
     if application.updater.running:
         await application.updater.stop()
     await application.bot_data["deliverer"].stop()
@@ -325,8 +331,8 @@ async def _warm_up(application: Application) -> None:
     try:
         await asyncio.to_thread(load_content)
         await set_commands(application)
-    except Exception:
-        log.warning("start-up work after polling began did not finish; it is done on first use", exc_info=True)
+    except Exception:  # content is then read on first use; the command menu stays as Telegram has it
+        log.warning("the work after start-up did not finish", exc_info=True)
 
 
 async def _post_shutdown(application: Application) -> None:
