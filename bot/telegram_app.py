@@ -156,20 +156,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:
-                await coroutine
+                try:
+                    await coroutine
+                finally:  # still holding the chat: its next update starts only once this one is noted
+                    if update_id is not None:
+                        await self._finish(update_id)
         finally:
             _, users = self._locks[key]
             if users == 1:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
-            if update_id is not None:
-                try:
-                    await self.bot.inbox_storage.run(inbox.finish, update_id, db.utcnow())
-                except Exception:  # it stays unfinished, and is handled again after a restart
-                    log.warning("could not mark update %s finished in the inbox", update_id, exc_info=True)
             if self.on_done is not None:
                 self.on_done(update)
+
+    async def _finish(self, update_id: int) -> None:
+        try:
+            await self.bot.inbox_storage.run(inbox.finish, update_id, db.utcnow())
+        except Exception:  # it stays unfinished, and is handled again after a restart
+            log.warning("could not mark update %s finished in the inbox", update_id, exc_info=True)
 
     async def initialize(self) -> None:
         pass
