@@ -58,15 +58,14 @@ async def stop_api(server: ApiServer, task: asyncio.Task) -> None:
     await task
 
 
-async def serve(config: Config, stop: asyncio.Event | None = None, rate_limit: bool = True) -> None:
-    """Run until `stop` is set, or until SIGTERM / SIGINT. `rate_limit=False` drops
-    python-telegram-bot's limiter (Telegram's pace): only the benchmarks do that."""
+async def serve(config: Config, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set, or until SIGTERM / SIGINT."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     if os.name == "posix":  # Windows has no loop signal handlers; Ctrl-C still ends asyncio.run there
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-    application = build_application(config, Storage(config.db_path), rate_limit=rate_limit)
+    application = build_application(config, Storage(config.db_path))
     await run_in_loop(application)
     try:
         server, task = await start_api(application, config.http_host, config.http_port)

@@ -58,8 +58,8 @@ class BotHarness:
         server, with every chat) stays up, as it would."""
         await stop_in_loop(self.app)
         self.storage = Storage(self.db_path)
-        self.app = build_application(self.config, self.storage, on_update_done=self._update_done)
-        await run_in_loop(self.app, poll_timeout=5)
+        self.app = build_application(self.config, self.storage, on_update_done=self._update_done, rate_limit=self.rate_limit)
+        await run_in_loop(self.app, poll_timeout=self.poll_timeout)
 
     def _update_done(self, update: object) -> None:
         if isinstance(update, Update):
